@@ -1,0 +1,7 @@
+/**
+ * `@kapi/storage`: the storage interface, its errors, the in-memory reference backend and the
+ * watch cache. The conformance suite is at `@kapi/storage/testing`.
+ * @packageDocumentation
+ */
+export type * from './interface.js';
+export * from './errors.js';

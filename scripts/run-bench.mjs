@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Runs every bench/*.bench.ts in turn (one process each, so one benchmark's heap does not skew the next).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dir = join(root, 'bench');
+const only = process.argv.slice(2);
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+      .sort()
+  : [];
+if (files.length === 0) {
+  console.log('no benchmarks matched');
+  process.exit(0);
+}
+let failed = false;
+for (const file of files) {
+  console.log(`\n## ${file}`);
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@kapi/source', '--expose-gc', join(dir, file)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
