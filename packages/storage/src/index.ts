@@ -5,3 +5,6 @@
  */
 export type * from './interface.js';
 export * from './errors.js';
+export * from './keys.js';
+export * from './continue.js';
+export * from './resource-version.js';
