@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './gvk.js';
 export * from './labels.js';
 export * from './fields.js';
+export * from './selection.js';
 export * from './validation.js';
 export * from './scheme.js';
 export * from './codec/json.js';
