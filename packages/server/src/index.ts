@@ -1,0 +1,20 @@
+/**
+ * `@kapi/server`: the filter chain and (as it grows) the REST endpoints, discovery, OpenAPI,
+ * health, metrics and serving that turn a host's types into a Kubernetes API.
+ * @packageDocumentation
+ */
+export * from './handler.js';
+export * from './request-info.js';
+export * from './long-running.js';
+export * from './duration.js';
+export * from './response.js';
+export * from './auth.js';
+export * from './chain.js';
+export * from './filters/panic-recovery.js';
+export * from './filters/request-info.js';
+export * from './filters/max-in-flight.js';
+export * from './filters/timeout.js';
+export * from './filters/cors.js';
+export * from './filters/authentication.js';
+export * from './filters/authorization.js';
+export * from './filters/warnings.js';
