@@ -18,3 +18,4 @@ export * from './filters/cors.js';
 export * from './filters/authentication.js';
 export * from './filters/authorization.js';
 export * from './filters/warnings.js';
+export * from './health.js';
