@@ -9,9 +9,15 @@ import { badRequest } from '@kapi/apimachinery';
 
 /** What a continue token carries. */
 export interface ContinueToken {
-  /** The revision every page of the list is read at. */
+  /**
+   * The revision every page of the list is read at. Negative means "the latest": the inconsistent
+   * continue token handed out with a 410 for a compacted revision (as kube, which never uses 0).
+   */
   resourceVersion: number;
-  /** The key to resume at, relative to the listed prefix. */
+  /**
+   * The key to resume at (inclusive), relative to the listed prefix. A page ends with the last
+   * returned key + `"\u0000"`, the smallest key after it, as kube does.
+   */
   startKey: string;
 }
 
@@ -40,7 +46,8 @@ export function decodeContinue(token: string): ContinueToken {
   if (v !== 'meta.k8s.io/v1') {
     throw badRequest('continue key is not valid: server does not recognize this encoded version');
   }
-  if (typeof rv !== 'number' || !Number.isSafeInteger(rv) || rv < 0) {
+  // 0 is invalid and negative means "latest", as kube's DecodeContinue.
+  if (typeof rv !== 'number' || !Number.isSafeInteger(rv) || rv === 0) {
     throw badRequest(
       'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
     );
