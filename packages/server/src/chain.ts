@@ -19,12 +19,15 @@ import { withWarnings } from './filters/warnings.js';
 import { compose } from './handler.js';
 import type { Filter, Handler, RequestContext } from './handler.js';
 import type { LongRunningCheck } from './long-running.js';
+import { withMetrics } from './metrics.js';
+import type { ApiServerMetrics } from './metrics.js';
 import type { RequestInfoOptions } from './request-info.js';
 
 /** The named positions of the chain, outermost first; hosts insert their own filters after any of them. */
 export const filterOrder = [
   'panicRecovery',
   'requestInfo',
+  'metrics',
   'maxInFlight',
   'timeout',
   'cors',
@@ -58,6 +61,8 @@ export interface HandlerChainConfig {
   longRunning?: LongRunningCheck;
   requestInfo?: RequestInfoOptions;
   logger?: FilterLogger;
+  /** Where request metrics go; absent means none are recorded. */
+  metrics?: ApiServerMetrics;
   /** The host's own filters, each inserted just inside the named position. */
   extraFilters?: readonly { after: FilterName; filter: Filter }[];
 }
@@ -68,6 +73,7 @@ export function buildHandlerChain(apiHandler: Handler, config: HandlerChainConfi
   const named: Record<FilterName, Filter | undefined> = {
     panicRecovery: withPanicRecovery(config.logger),
     requestInfo: withRequestInfo(config.requestInfo),
+    metrics: config.metrics ? withMetrics(config.metrics) : undefined,
     maxInFlight:
       config.maxInFlight === false
         ? undefined

@@ -19,3 +19,4 @@ export * from './filters/authentication.js';
 export * from './filters/authorization.js';
 export * from './filters/warnings.js';
 export * from './health.js';
+export * from './metrics.js';

@@ -49,7 +49,7 @@ describe('buildHandlerChain', () => {
   let server: Server;
   let base: string;
   let release: () => void = () => undefined;
-  const seen: { verb?: string; user?: string; aborted?: boolean }[] = [];
+  const seen: { verb?: string | undefined; user?: string | undefined; aborted?: boolean }[] = [];
 
   before(async () => {
     ({ server, base } = await serve(
