@@ -35,12 +35,12 @@ export function parseApiVersion(apiVersion: string): GroupVersion {
   throw badRequest(`unexpected GroupVersion string: ${apiVersion}`);
 }
 
-/** `apps/v1, Kind=Deployment`, as Go prints a GroupVersionKind. */
+/** `apps/v1, Kind=Deployment` (`/v1, Kind=Pod` for the core group), as Go prints a GroupVersionKind. */
 export function gvkString(gvk: GroupVersionKind): string {
-  return `${apiVersionOf(gvk)}, Kind=${gvk.kind}`;
+  return `${gvk.group}/${gvk.version}, Kind=${gvk.kind}`;
 }
 
-/** `apps/v1, Resource=deployments`, as Go prints a GroupVersionResource. */
+/** `apps/v1, Resource=deployments` (`/v1, Resource=pods` for the core group), as Go prints a GroupVersionResource. */
 export function gvrString(gvr: GroupVersionResource): string {
-  return `${apiVersionOf(gvr)}, Resource=${gvr.resource}`;
+  return `${gvr.group}/${gvr.version}, Resource=${gvr.resource}`;
 }
