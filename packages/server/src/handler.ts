@@ -18,6 +18,8 @@ export interface UserInfo {
 export interface RequestContext {
   /** Aborted when the client goes away or the request's deadline passes. */
   signal: AbortSignal;
+  /** Aborted when the server begins shutting down: long-running requests (watches) end on it. */
+  readonly shutdown?: AbortSignal;
   /** When the request arrived (`performance.now()` milliseconds). */
   readonly receivedAt: number;
   /** Set by the request-info filter. */

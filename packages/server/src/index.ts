@@ -20,3 +20,5 @@ export * from './filters/authorization.js';
 export * from './filters/warnings.js';
 export * from './health.js';
 export * from './metrics.js';
+export * from './serving/certs.js';
+export * from './serving/server.js';

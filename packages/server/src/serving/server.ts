@@ -1,0 +1,153 @@
+/**
+ * Serving a handler over HTTPS (or plain HTTP for tests) with graceful shutdown.
+ * @module
+ */
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Handler, RequestContext } from '../handler.js';
+
+/** Handles a connection upgrade (e.g. a websocket watch). */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** Options of {@link KapiServer}. */
+export interface ServeOptions {
+  /** The whole chain, usually from `buildHandlerChain()`. */
+  handler: Handler;
+  upgrade?: UpgradeHandler;
+  /** PEM certificate and key to serve HTTPS; absent serves plain HTTP (for tests on loopback only). */
+  tls?: { cert: string; key: string; ca?: string; requestCert?: boolean };
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 6443; 0 picks a free port. */
+  port?: number;
+  /** How long shutdown waits for in-flight requests before cutting connections (default 60 000 ms). */
+  shutdownTimeoutMs?: number;
+  /** Runs last on shutdown, after requests are done (close storage here). */
+  onShutdown?: () => Promise<void>;
+  /** Largest request header block in bytes (default 1 MiB). */
+  maxHeaderSize?: number;
+}
+
+/**
+ * An API server listening on a socket. Shutdown is graceful: readiness fails first, no new
+ * connections are accepted, long-running requests (watches) are told to end through
+ * `ctx.shutdown`, in-flight requests get until the deadline, then the host's `onShutdown` runs.
+ */
+export class KapiServer {
+  /** The node server, for hosts that need it. */
+  readonly server: Server;
+  private readonly shutdownController = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: ServeOptions) {
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
+      this.serve(req, res);
+    };
+    const maxHeaderSize = options.maxHeaderSize ?? 1024 * 1024;
+    this.server = options.tls
+      ? createHttpsServer(
+          {
+            cert: options.tls.cert,
+            key: options.tls.key,
+            ...(options.tls.ca !== undefined ? { ca: options.tls.ca } : {}),
+            requestCert: options.tls.requestCert ?? false,
+            rejectUnauthorized: false,
+            maxHeaderSize,
+          },
+          listener,
+        )
+      : createHttpServer({ maxHeaderSize }, listener);
+    if (options.upgrade) this.server.on('upgrade', options.upgrade);
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      // as node's default, plus 431 for oversized headers
+      if (!socket.writable) return;
+      const status =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    });
+  }
+
+  /** True once shutdown has begun (wire it into `/readyz` with `shutdownCheck`). */
+  get shuttingDown(): boolean {
+    return this.shutdownController.signal.aborted;
+  }
+
+  /** Aborted when shutdown begins. */
+  get shutdownSignal(): AbortSignal {
+    return this.shutdownController.signal;
+  }
+
+  /** Starts listening; resolves with the bound address. */
+  async listen(): Promise<{ host: string; port: number; url: string }> {
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? 6443, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = this.server.address() as AddressInfo;
+    const scheme = this.options.tls ? 'https' : 'http';
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    return { host, port, url: `${scheme}://${urlHost}:${port}` };
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+    });
+    if (this.shuttingDown) res.setHeader('Connection', 'close');
+    const ctx: RequestContext = {
+      signal: controller.signal,
+      shutdown: this.shutdownController.signal,
+      receivedAt: performance.now(),
+      warnings: [],
+    };
+    const done = this.options
+      .handler(req, res, ctx)
+      .catch(() => {
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        } else {
+          res.destroy();
+        }
+      })
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+  }
+
+  /** Shuts down gracefully; calling it again returns the same promise. */
+  shutdown(): Promise<void> {
+    this.closing ??= this.doShutdown();
+    return this.closing;
+  }
+
+  private async doShutdown(): Promise<void> {
+    this.shutdownController.abort(new Error('server is shutting down'));
+    const closed = new Promise<void>((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
+    this.server.closeIdleConnections();
+    const deadline = this.options.shutdownTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => (timer = setTimeout(resolve, deadline))),
+    ]);
+    clearTimeout(timer);
+    this.server.closeAllConnections();
+    await closed;
+    await this.options.onShutdown?.();
+  }
+}
