@@ -162,7 +162,13 @@ export interface FieldError {
   detail?: string;
 }
 
+/** A value printed exactly as given, for values Go prints in a form of its own (e.g. `0x0` for a uint64 zero). */
+export class GoPrinted {
+  constructor(readonly text: string) {}
+}
+
 function printValue(value: unknown): string {
+  if (value instanceof GoPrinted) return value.text;
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
