@@ -3,6 +3,7 @@
  * namespace, resource, name, subresource (as k8s.io/apiserver pkg/endpoints/request/requestinfo.go).
  * @module
  */
+import { parseFieldSelector } from '@kapi/apimachinery';
 
 /** What a request is about, in Kubernetes terms. */
 export interface RequestInfo {
@@ -38,7 +39,7 @@ export interface RequestInfoOptions {
   grouplessPrefixes?: readonly string[];
   /**
    * Extracts the name a list or watch is narrowed to by `fieldSelector=metadata.name=<name>`;
-   * returns `undefined` when there is none.
+   * returns `undefined` when there is none. Default: kube's field-selector grammar.
    */
   nameFromFieldSelector?: (fieldSelector: string) => string | undefined;
 }
@@ -81,7 +82,7 @@ export function requestInfoParser(
 ): (method: string, path: string, query: URLSearchParams) => RequestInfo {
   const grouped = new Set(options.groupedPrefixes ?? ['apis']);
   const groupless = new Set(options.grouplessPrefixes ?? ['api']);
-  const nameFromFieldSelector = options.nameFromFieldSelector;
+  const nameFromFieldSelector = options.nameFromFieldSelector ?? exactNameFromFieldSelector;
 
   return (method, path, query) => {
     const info: RequestInfo = {
@@ -139,7 +140,7 @@ export function requestInfoParser(
     if (info.name === '' && info.verb === 'get') {
       info.verb = queryBool(query.get('watch')) === true ? 'watch' : 'list';
       const fieldSelector = query.get('fieldSelector');
-      if (fieldSelector !== null && nameFromFieldSelector !== undefined) {
+      if (fieldSelector !== null) {
         const name = nameFromFieldSelector(fieldSelector);
         // as kube: only a valid path-segment name narrows the request
         if (name !== undefined && isPathSegmentSafe(name)) info.name = name;
@@ -152,4 +153,13 @@ export function requestInfoParser(
 
 function isPathSegmentSafe(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/%]/.test(name);
+}
+
+/** The name `metadata.name=<name>` pins a field selector to; a malformed selector pins nothing (as kube). */
+function exactNameFromFieldSelector(fieldSelector: string): string | undefined {
+  try {
+    return parseFieldSelector(fieldSelector).requiresExactMatch('metadata.name');
+  } catch {
+    return undefined;
+  }
 }

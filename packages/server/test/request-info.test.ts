@@ -2,9 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { queryBool, requestInfoParser } from '../src/request-info.js';
 
-const parse = requestInfoParser({
-  nameFromFieldSelector: (s) => /^metadata\.name==?([^,]*)$/.exec(s)?.[1],
-});
+const parse = requestInfoParser();
 
 function info(method: string, url: string) {
   const u = new URL(url, 'https://127.0.0.1');
