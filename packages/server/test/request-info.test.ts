@@ -238,6 +238,23 @@ describe('requestInfoParser', () => {
       resource: 'pods',
       name: 'p',
     },
+    {
+      method: 'GET',
+      url: '/api/v1/namespaces/other/pods?fieldSelector=metadata.name%3Dfoo%2Cstatus.phase%3DRunning',
+      verb: 'list',
+      version: 'v1',
+      namespace: 'other',
+      resource: 'pods',
+      name: 'foo',
+    },
+    {
+      method: 'GET',
+      url: '/api/v1/namespaces/other/pods?fieldSelector=metadata.name!%3Dfoo',
+      verb: 'list',
+      version: 'v1',
+      namespace: 'other',
+      resource: 'pods',
+    },
   ];
   for (const tc of cases) {
     it(`${tc.method} ${tc.url}`, () => {
