@@ -22,3 +22,7 @@ export * from './health.js';
 export * from './metrics.js';
 export * from './serving/certs.js';
 export * from './serving/server.js';
+export * from './jsonpath.js';
+export * from './table.js';
+export * from './registry/strategy.js';
+export * from './registry/store.js';
