@@ -26,3 +26,4 @@ export * from './jsonpath.js';
 export * from './table.js';
 export * from './registry/strategy.js';
 export * from './registry/store.js';
+export * from './discovery.js';

@@ -47,7 +47,9 @@ describe('JSONPath subset', () => {
     ['.spec.containers[5].name', []],
   ];
   for (const [path, want] of cases) {
-    it(path, () => { assert.deepEqual(compileJsonPath(path).evaluate(pod), want); });
+    it(path, () => {
+      assert.deepEqual(compileJsonPath(path).evaluate(pod), want);
+    });
   }
   it('rejects what it cannot read', () => {
     assert.throws(() => compileJsonPath('..spec'));
