@@ -151,8 +151,21 @@ export class EtcdProcess {
     const child = this.child;
     if (child === undefined) return;
     this.child = undefined;
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT'); // a frozen etcd would not act on SIGTERM
+      child.kill(signal);
+    }
     await this.exited;
+  }
+
+  /** Freezes the process (SIGSTOP): connections stay open but nothing answers. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen process run again (SIGCONT). */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
   }
 
   /** Starts etcd again on the same data dir and ports. */
