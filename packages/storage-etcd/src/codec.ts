@@ -5,13 +5,36 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '@kapi/apimachinery';
+import { StorageError } from '@kapi/storage';
 
-/** The JSON stored for `obj`: everything but `metadata.resourceVersion`, key order kept. */
-export function encodeObject(obj: KubeObject): string {
-  const metadata = obj.metadata;
-  return JSON.stringify(obj, function (this: unknown, key: string, value: unknown) {
-    return key === 'resourceVersion' && this === metadata ? undefined : value;
-  });
+/** Metadata fields never stored (as kube's APIObjectVersioner.PrepareObjectForStorage). */
+const unstoredMetadata = new Set(['resourceVersion', 'selfLink']);
+
+/**
+ * The JSON stored for `obj`: everything but `metadata.resourceVersion` and `metadata.selfLink`,
+ * key order kept. What is not a JSON object is `InvalidObj`.
+ */
+export function encodeObject(key: string, obj: KubeObject): string {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw StorageError.invalidObj(key, 'the object to store must be a JSON object');
+  }
+  const metadata: unknown = obj.metadata;
+  if (
+    metadata !== undefined &&
+    (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+  ) {
+    throw StorageError.invalidObj(key, 'metadata must be a JSON object');
+  }
+  try {
+    return JSON.stringify(obj, function (this: unknown, field: string, value: unknown) {
+      return this === metadata && unstoredMetadata.has(field) ? undefined : value;
+    });
+  } catch (err) {
+    throw StorageError.invalidObj(
+      key,
+      `the object is not JSON-serializable: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
 }
 
 /** A fresh object decoded from stored JSON, stamped with `revision` as its resourceVersion. */

@@ -47,6 +47,13 @@ export class AsyncQueue<T> {
     }
   }
 
+  /** Drops what is queued and ends: the consumer gets `done` next. */
+  clear(): void {
+    this.items.length = 0;
+    this.head = 0;
+    this.end();
+  }
+
   /** The next item, waiting for one if needed. */
   next(): Promise<IteratorResult<T, undefined>> {
     if (this.size > 0) {

@@ -294,7 +294,7 @@ export class EtcdStorage implements Storage {
         new Error(`couldn't get resource version of the cached object at ${key}`),
       );
     }
-    const data = encodeObject(cached);
+    const data = encodeObject(key, cached);
     return { obj: decodeObject(data, revision), data, revision };
   }
 
@@ -312,7 +312,7 @@ export class EtcdStorage implements Storage {
         'resourceVersion should not be set on objects to be created',
       );
     }
-    const data = encodeObject(obj);
+    const data = encodeObject(key, obj);
     const etcdKey = Buffer.from(this.etcdKey(key));
     const resp = await this.txn(
       key,
@@ -347,7 +347,7 @@ export class EtcdStorage implements Storage {
 
   async list(key: string, options: ListOptions = {}): Promise<ListResult> {
     const recursive = options.recursive ?? false;
-    validateKey(key, { prefix: recursive });
+    validateKey(key, { prefix: true });
     const predicate = options.predicate;
     const filtering = predicate !== undefined && !predicate.empty;
     const limit = options.limit !== undefined && options.limit > 0 ? Math.floor(options.limit) : 0;
@@ -509,7 +509,7 @@ export class EtcdStorage implements Storage {
         continue;
       }
       signal?.throwIfAborted();
-      const data = encodeObject(updated);
+      const data = encodeObject(key, updated);
       if (state.data !== undefined && sameStoredObject(data, state.data)) {
         if (!isCurrent) {
           state = await this.currentState(key, ignoreNotFound, signal);
@@ -583,7 +583,7 @@ export class EtcdStorage implements Storage {
 
   watch(key: string, options: WatchOptions = {}): Watcher {
     const recursive = options.recursive ?? false;
-    validateKey(key, { prefix: recursive });
+    validateKey(key, { prefix: true });
     const startRevision = parseResourceVersion(options.resourceVersion);
     const etcdKey = recursive ? prefixOf(this.etcdKey(key)) : this.etcdKey(key);
     const source: WatchSource = {

@@ -291,12 +291,12 @@ export class EtcdWatch implements Watcher {
       `too old resource version: ${requested} (${Math.max(compactRevision - 1, 0)})`,
     );
     this.queue.push({ type: 'ERROR', object: err.status });
-    this.stop();
+    this.shutDown();
   }
 
   private fail(err: unknown): void {
     this.queue.push({ type: 'ERROR', object: statusOf(this.source.interpretError(err)) });
-    this.stop();
+    this.shutDown();
   }
 
   private emitBookmark(revision: number, annotations?: Record<string, string>): void {
@@ -316,8 +316,14 @@ export class EtcdWatch implements Watcher {
     }
   }
 
-  /** Ends the watch; events already queued are still delivered. Idempotent. */
+  /** Ends the watch: the iteration finishes after the event being read; what is queued is dropped. Idempotent. */
   stop(): void {
+    this.shutDown();
+    this.queue.clear();
+  }
+
+  /** Stops reading from etcd; the consumer still gets what is queued (such as a final ERROR). */
+  private shutDown(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.generation++;
