@@ -219,7 +219,7 @@ function readScalar(reader: WireReader, scalar: ScalarType): ScalarValue {
     case 'string':
       return utf8(reader.lengthDelimited());
     case 'bytes':
-      return reader.lengthDelimited().slice();
+      return new Uint8Array(reader.lengthDelimited()); // a copy, never a view of the input
     case 'bool': {
       const v = reader.varint64();
       return v !== 0 && v !== 0n;

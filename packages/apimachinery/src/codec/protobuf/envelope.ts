@@ -181,6 +181,11 @@ export function decodeProtobufWatchEvent(message: Uint8Array): ProtobufWatchEven
   }
 }
 
+/** A plain Uint8Array copy (Buffer's slice would be a view into the caller's chunk). */
+function copy(data: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(data.subarray(start, end));
+}
+
 /** Options of {@link ProtobufWatchFrameReader}. */
 export interface ProtobufWatchFrameReaderOptions {
   /** The largest frame accepted; a longer one is a 413. Default 16 MiB. */
@@ -225,10 +230,10 @@ export class ProtobufWatchFrameReader {
         );
       }
       if (data.length - offset - 4 < length) break;
-      messages.push(data.slice(offset + 4, offset + 4 + length));
+      messages.push(copy(data, offset + 4, offset + 4 + length));
       offset += 4 + length;
     }
-    this.pending = data.slice(offset);
+    this.pending = copy(data, offset, data.length);
     return messages;
   }
 
