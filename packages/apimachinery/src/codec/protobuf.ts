@@ -6,8 +6,6 @@
  */
 export {
   PROTOBUF_MAGIC,
-  PROTOBUF_MEDIA_TYPE,
-  PROTOBUF_WATCH_MEDIA_TYPE,
   hasProtobufMagic,
   encodeProtobufEnvelope,
   decodeProtobufEnvelope,

@@ -11,6 +11,9 @@
  *
  * Encoding writes what Go's marshaller writes: fields in number order, value scalars always, pointer
  * scalars iff set, map entries sorted by key with both key and value.
+ *
+ * 64-bit integers become JSON numbers, exact up to 2^53 (as `JSON.parse` of Go's output would be).
+ * Strings with invalid UTF-8 decode with U+FFFD, as Go's JSON encoder prints them.
  * @module
  */
 import { badRequest, internalError } from '../../errors.js';

@@ -6,12 +6,6 @@
 import { badRequest, requestEntityTooLarge } from '../../errors.js';
 import { LengthDelimitedWriter, WireFormatError, WireReader, WIRE_LEN, utf8 } from './wire.js';
 
-/** The media type of Kubernetes protobuf bodies. */
-export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
-
-/** The media type of a protobuf watch stream. */
-export const PROTOBUF_WATCH_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf;stream=watch';
-
 /** The four bytes every protobuf body starts with: `k8s` and the encoding style 0 (runtime.Unknown). */
 export const PROTOBUF_MAGIC: Uint8Array = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
 
