@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isStorageError } from '@kapi/storage';
 import type { StorageWatchEvent, Watcher } from '@kapi/storage';
+import { newEtcdClient } from '../src/index.js';
 import type { EtcdStorage } from '../src/index.js';
 import { EtcdProcess } from './helpers/etcd-process.js';
 import { newTestStore, privateEtcdSkip, uniquePrefix } from './helpers/env.js';
@@ -164,6 +165,53 @@ describe('EtcdStorage when etcd is killed and restarted', { skip, timeout: 90_00
       }
     } finally {
       for (const s of stores) await s.close();
+    }
+  });
+
+  it('a watch broken while catching up resumes after the last event it delivered', async () => {
+    // etcd sends a catching-up watch 1000 revisions per response, each with the newest revision in
+    // its header: resuming from the header (as the etcd3 client's watcher does) would skip events
+    const prefix = uniquePrefix();
+    const store = newTestStore(etcd.endpoint, { prefix, requestTimeoutMs: 1000 });
+    const raw = newEtcdClient({ endpoints: etcd.endpoint });
+    try {
+      const start = await store.currentRevision();
+      const total = 2500;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < total) {
+            const i = next++;
+            await raw
+              .put(`${prefix}/c/k${i % 20}`)
+              .value(JSON.stringify(configMap(`k${i % 20}`, { i: String(i) })));
+          }
+        }),
+      );
+      const watcher = store.watch('/c', { recursive: true, resourceVersion: String(start) });
+      const seen: number[] = [];
+      const iterator = watcher[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      assert.equal(first.done, false);
+      seen.push(rvOf(first.value.object as never));
+      await etcd.restart();
+      while (seen.length < total) {
+        const step = await Promise.race([
+          iterator.next(),
+          sleep(10_000).then(() => assert.fail(`stalled after ${seen.length} of ${total} events`)),
+        ]);
+        if (step.done === true) assert.fail(`the watch ended after ${seen.length} events`);
+        seen.push(rvOf(step.value.object as never));
+      }
+      assert.deepEqual(
+        seen,
+        Array.from({ length: total }, (_, i) => start + 1 + i),
+        'every revision once, in order',
+      );
+      watcher.stop();
+    } finally {
+      raw.close();
+      await store.close();
     }
   });
 });
