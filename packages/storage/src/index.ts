@@ -8,3 +8,4 @@ export * from './errors.js';
 export * from './keys.js';
 export * from './continue.js';
 export * from './resource-version.js';
+export * from './memory/index.js';
