@@ -115,8 +115,8 @@ describe('decodeYaml: map keys as sigs.k8s.io/yaml stringifies them', () => {
     { name: 'hex int', yaml: '0x10: a', value: { '16': 'a' } },
     {
       name: 'float at float32 precision',
-      yaml: '1.5: a\n0.1: b',
-      value: { '1.5': 'a', '0.1': 'b' },
+      yaml: '1.5: a\n0.1: b\n123456.789: c',
+      value: { '1.5': 'a', '0.1': 'b', '123456.79': 'c' },
     },
     { name: 'float in exponent form', yaml: '1e6: a\n1.0: b', value: { '1e+06': 'a', '1': 'b' } },
     { name: 'infinite float', yaml: '.inf: a', value: { '.inf': 'a' } },

@@ -184,8 +184,10 @@ export function goFormatFloat(f: number, float32 = false): string {
   if (float32 && abs !== 0) {
     const target = Math.fround(abs);
     if (target === Infinity) return `${neg === '' ? '+' : '-'}Inf`;
+    // Go formats float32(f): the shortest digits that round to that float32
+    text = target.toExponential();
     for (let p = 0; p < 9; p++) {
-      const candidate = abs.toExponential(p);
+      const candidate = target.toExponential(p);
       if (Math.fround(Number(candidate)) === target) {
         text = candidate;
         break;
