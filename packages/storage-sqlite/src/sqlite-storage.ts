@@ -57,7 +57,10 @@ export interface SqliteStorageOptions {
   watchBufferSize?: number;
   /** Rows read per query by lists, counts and watches; bounds how long one call holds the event loop (default 500). */
   pageSize?: number;
-  /** How often an idle watch that allows bookmarks gets one, in ms (default 60 s). */
+  /**
+   * How often a watch that allows bookmarks gets one, in ms (default 60 s, as kube's cacher); a
+   * bookmark is sent only when the store's revision moved past what the watch last delivered.
+   */
   bookmarkIntervalMs?: number;
   /** How long a read at a revision the store has not reached waits before its 504, in ms (default 3 s). */
   freshnessTimeoutMs?: number;
@@ -409,7 +412,8 @@ export class SqliteStorage implements Storage {
         startError = resourceExpired(`too old resource version: ${rv} (${compacted})`);
       }
     }
-    const bookmarks = options.allowBookmarks === true || options.progressNotify === true;
+    // progressNotify alone sends none: as kube's cacher, bookmarks reach only watches that allow them
+    const bookmarks = options.allowBookmarks === true;
     const watcher = new SqliteWatcher(
       this.host,
       {

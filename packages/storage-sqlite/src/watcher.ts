@@ -62,11 +62,13 @@ export class SqliteWatcher implements Watcher {
   /** The buffer overflowed: changes after `lastQueued` are to be read from the log. */
   private lagging = false;
   private stopped = false;
-  private iterated = false;
+  private stream: AsyncGenerator<StorageWatchEvent, void, undefined> | undefined;
   private wake: (() => void) | undefined;
   private nextBookmarkAt = 0;
   /** The revision the initial state is read at. */
   private initialAt: number;
+  /** The revision of the last event or bookmark delivered. */
+  private lastSent: number;
   /** Releases the pin that keeps the initial state readable. */
   private unpinInitial: (() => void) | undefined;
   private readonly onAbort = (): void => {
@@ -81,6 +83,7 @@ export class SqliteWatcher implements Watcher {
   ) {
     this.initialAt = spec.fromRevision;
     this.lastQueued = spec.fromRevision;
+    this.lastSent = spec.fromRevision;
     if (spec.awaitRevision !== undefined) {
       // nothing is queued until the wait is over and the initial state is fixed
       this.lastQueued = Number.MAX_SAFE_INTEGER;
@@ -117,10 +120,10 @@ export class SqliteWatcher implements Watcher {
     this.wakeUp();
   }
 
+  /** The one stream of this watch: iterating again continues it (or finds it ended). */
   [Symbol.asyncIterator](): AsyncIterator<StorageWatchEvent> {
-    if (this.iterated) throw new Error('a watch can be iterated only once');
-    this.iterated = true;
-    return this.events();
+    this.stream ??= this.events();
+    return this.stream;
   }
 
   private releaseInitial(): void {
@@ -158,6 +161,7 @@ export class SqliteWatcher implements Watcher {
         // fixed and pinned in one synchronous step, so no change is missed or sent twice
         this.initialAt = this.host.log.revision;
         this.lastQueued = this.initialAt;
+        this.lastSent = this.initialAt;
         this.unpinInitial = this.host.pin(this.initialAt);
       }
       if (this.spec.initialState) {
@@ -168,8 +172,12 @@ export class SqliteWatcher implements Watcher {
       for (;;) {
         if (this.stopped) return;
         if (this.head < this.buffer.length) {
-          const event = this.convert(this.shift());
-          if (event !== undefined) yield event;
+          const change = this.shift();
+          const event = this.convert(change);
+          if (event !== undefined) {
+            this.lastSent = change.revision;
+            yield event;
+          }
           continue;
         }
         if (this.lagging) {
@@ -183,9 +191,14 @@ export class SqliteWatcher implements Watcher {
         }
         if (this.spec.bookmarkIntervalMs > 0 && Date.now() >= this.nextBookmarkAt) {
           this.nextBookmarkAt = Date.now() + this.spec.bookmarkIntervalMs;
-          // nothing in range is pending, so the whole store up to now has been covered
-          this.lastQueued = Math.max(this.lastQueued, this.host.log.revision);
-          yield { type: 'BOOKMARK', object: bookmark(this.lastQueued) };
+          // nothing in range is pending, so the whole store up to now has been covered; a
+          // bookmark is only worth sending when the store moved on since the last thing sent
+          const revision = this.host.log.revision;
+          if (revision > this.lastSent) {
+            this.lastQueued = Math.max(this.lastQueued, revision);
+            this.lastSent = revision;
+            yield { type: 'BOOKMARK', object: bookmark(revision) };
+          }
           continue;
         }
         await this.idle();
@@ -299,7 +312,8 @@ export class SqliteWatcher implements Watcher {
         : decodeAt(change.prevValue, change.revision);
     const matched = previous !== undefined && predicate.matches(previous);
     if (matches) return { type: matched ? 'MODIFIED' : 'ADDED', object };
-    return matched ? { type: 'DELETED', object } : undefined;
+    // the last state that matched, at the revision it stopped matching
+    return matched ? { type: 'DELETED', object: previous } : undefined;
   }
 
   private async idle(): Promise<void> {

@@ -583,7 +583,7 @@ describe('SqliteStorage watch', () => {
         metadata: { ...cur!.metadata, labels: { app: 'web' } },
       }));
       await store.guaranteedUpdate('/t/a', (cur) => ({ ...cur!, spec: { n: 1 } }));
-      await store.guaranteedUpdate('/t/a', (cur) => ({
+      const stopped = await store.guaranteedUpdate('/t/a', (cur) => ({
         ...cur!,
         metadata: { ...cur!.metadata, labels: { app: 'db' } },
       }));
@@ -595,11 +595,13 @@ describe('SqliteStorage watch', () => {
         [
           ['ADDED', 'a', 'web'],
           ['MODIFIED', 'a', 'web'],
-          ['DELETED', 'a', 'db'],
+          // the last matching state, at the revision it stopped matching
+          ['DELETED', 'a', 'web'],
           ['ADDED', 'b', 'web'],
           ['DELETED', 'b', 'web'],
         ],
       );
+      assert.equal(eventRevision(events[2]!), rvOf(stopped));
       assert.equal(eventRevision(events[4]!), rvOf(deleted));
     } finally {
       await store.close();
