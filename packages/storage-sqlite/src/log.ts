@@ -155,6 +155,8 @@ export class RevisionLog {
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous}`);
+      // the WAL file shrinks back to this after a checkpoint instead of keeping its peak size
+      db.pragma('journal_size_limit = 67108864');
       db.exec('BEGIN EXCLUSIVE');
       try {
         db.exec(SCHEMA);
