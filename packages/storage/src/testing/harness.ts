@@ -29,11 +29,17 @@ export function storeTest(
   body: (store: Storage) => Promise<void>,
   timeoutMs = 20000,
 ): void {
-  void it(name, { timeout: timeoutMs }, async () => {
+  void it(name, { timeout: timeoutMs }, async (t) => {
     const store = await ctx.newStore();
+    // a timed-out test closes its store, so its watch reads end instead of running on
+    const onAbort = (): void => {
+      store.close().catch(() => undefined);
+    };
+    t.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await body(store);
     } finally {
+      t.signal.removeEventListener('abort', onAbort);
       await store.close();
     }
   });

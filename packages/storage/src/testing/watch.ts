@@ -446,7 +446,9 @@ export function watchTests(ctx: SuiteContext): void {
         }
         let last = 0;
         let added = 0;
+        const deadline = Date.now() + 2 * ctx.eventTimeoutMs;
         while (added < 10) {
+          assert.ok(Date.now() < deadline, `only ${added} of 10 changes arrived`);
           const e = await w.next(`the change ${added + 1} of 10`);
           const rv = rvOf(objectOf(e));
           if (e.type === 'BOOKMARK') {
