@@ -32,6 +32,13 @@ export default tseslint.config(
     // node:test's describe/it return promises that the runner itself awaits
     files: ['**/test/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
+      // tests read deep into parsed response bodies
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-floating-promises': [
         'error',
         {

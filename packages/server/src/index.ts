@@ -27,3 +27,8 @@ export * from './table.js';
 export * from './registry/strategy.js';
 export * from './registry/store.js';
 export * from './discovery.js';
+export * from './admission.js';
+export * from './endpoints/api.js';
+export * from './endpoints/resource.js';
+export * from './endpoints/not-found.js';
+export * from './server.js';

@@ -84,7 +84,9 @@ function walk(
   if (Array.isArray(value)) {
     const items = all.map((s) => s.items).find(isRecord);
     if (items !== undefined)
-      value.forEach((v, i) => { walk(v, items, root, `${path}[${i}]`, unknown, false); });
+      value.forEach((v, i) => {
+        walk(v, items, root, `${path}[${i}]`, unknown, false);
+      });
     return;
   }
   if (!isRecord(value)) return;

@@ -487,20 +487,24 @@ export class RegistryStore {
     const finalizers = current.metadata?.finalizers ?? [];
     if (finalizers.length > 0) {
       if (current.metadata?.deletionTimestamp) return { result: current, deleted: false };
-      // the deletion timestamp is the server's own change: no admission, no managedFields entry
-      const { mutate: _m, validate: _v, trackManagedFields: _t, ...serverWrite } = options;
-      const { object } = await this.update(
-        name,
-        (latest) => {
-          if (latest === undefined) throw notFound(this.groupResource, name);
-          const meta = metaOf(latest);
-          meta.deletionTimestamp = nowTimestamp();
-          meta.deletionGracePeriodSeconds = 0;
-          return latest;
-        },
-        serverWrite,
-      );
-      return { result: object, deleted: false };
+      // the deletion timestamp is the server's own change: written directly, outside update validation
+      const mark = (latest: KubeObject | undefined): KubeObject => {
+        if (latest === undefined) throw notFound(this.groupResource, name);
+        this.checkPreconditions(latest, options.preconditions, name);
+        if (latest.metadata?.deletionTimestamp) return latest;
+        const marked = clone(latest);
+        const meta = metaOf(marked);
+        meta.deletionTimestamp = nowTimestamp();
+        meta.deletionGracePeriodSeconds = 0;
+        return marked;
+      };
+      try {
+        const object =
+          options.dryRun === true ? mark(current) : await this.storage.guaranteedUpdate(key, mark);
+        return { result: object, deleted: false };
+      } catch (err) {
+        throw this.interpret(err, name);
+      }
     }
     let deletedObject: KubeObject;
     try {

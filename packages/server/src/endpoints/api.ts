@@ -1,0 +1,768 @@
+/**
+ * The REST endpoints of every installed resource, and discovery: the API handler that
+ * `buildHandlerChain()` wraps (as k8s.io/apiserver pkg/endpoints installer.go and handlers/).
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  apiVersionOf,
+  badRequest,
+  discoveryTransforms,
+  findOutputMediaType,
+  isPrettyPrint,
+  methodNotSupported,
+  notFound,
+  parseApiVersion,
+  parseSelectionPredicate,
+  strictDecodingError,
+  strictDecodingWarnings,
+  StatusError,
+} from '@kapi/apimachinery';
+import type {
+  GroupVersionKind,
+  KubeObject,
+  NegotiatedOutput,
+  ProtobufRegistry,
+  Scheme,
+  Status,
+  WatchEvent,
+} from '@kapi/apimachinery';
+import type { Storage, StorageWatchEvent } from '@kapi/storage';
+import type { Admission, AdmissionAttributes, AdmissionOperation } from '../admission.js';
+import { Discovery } from '../discovery.js';
+import type { DiscoveryGroup, DiscoveryResource } from '../discovery.js';
+import type { RequestContext } from '../handler.js';
+import type { RequestInfo } from '../request-info.js';
+import type { WriteOptions } from '../registry/store.js';
+import { rowObject, toTable } from '../table.js';
+import type { IncludeObject } from '../table.js';
+import { DEFAULT_MAX_REQUEST_BODY_BYTES, readBody } from './body.js';
+import { decodeBody, negotiateResource, writeObject } from './codec.js';
+import { deleteQuery, listQuery, writeQuery } from './options.js';
+import type { WriteQuery } from './options.js';
+import { pruneUnknownFields } from './prune.js';
+import { installResource } from './resource.js';
+import type { InstalledResource, ResourceConfig } from './resource.js';
+import { serveWatch } from './watch.js';
+import { notFoundPath } from './not-found.js';
+
+/** What the API handler serves. */
+export interface APIOptions {
+  scheme: Scheme;
+  /** The storage every resource uses unless it names its own. */
+  storage: Storage;
+  resources: readonly ResourceConfig[];
+  /** Protobuf messages of the kinds that speak protobuf (kubectl 1.32 sends core kinds in protobuf). */
+  protobuf?: ProtobufRegistry;
+  /** The admission chain; none means every write is admitted. */
+  admission?: Admission;
+  /** Largest request body (default 3 MiB, as kube). */
+  maxRequestBodyBytes?: number;
+  /** A watch without `timeoutSeconds` ends after a random time between this and twice this (default 1800 s, as kube). */
+  minRequestTimeoutSeconds?: number;
+}
+
+/** Patch engines plug in here (JSON, merge, strategic merge; apply later). */
+export type PatchApplier = (
+  patchType: string,
+  current: KubeObject,
+  body: Buffer,
+  resource: InstalledResource,
+  version: string,
+) => KubeObject | Promise<KubeObject>;
+
+function gr(resource: InstalledResource) {
+  return { group: resource.group, resource: resource.resource };
+}
+
+/** The field manager a write is recorded under when the client names none. */
+export function defaultManager(req: IncomingMessage): string {
+  // as kube's prefixFromUserAgent: the user agent up to its first '/'
+  const agent = req.headers['user-agent'] ?? '';
+  const prefix = agent.split('/')[0] ?? '';
+  return prefix.slice(0, 128);
+}
+
+/** Serves the resources of a scheme and their discovery. */
+export class APIHandler {
+  readonly discovery: Discovery;
+  /** Installed resources by `group/version/resource`. */
+  private readonly routes = new Map<string, InstalledResource>();
+  private readonly installed: InstalledResource[] = [];
+  private readonly scheme: Scheme;
+  private readonly protobuf: ProtobufRegistry | undefined;
+  private readonly admission: Admission | undefined;
+  private readonly maxBody: number;
+  private readonly minTimeout: number;
+  /** The groups as discovery and OpenAPI see them. */
+  readonly groups: DiscoveryGroup[];
+  private patcher: PatchApplier | undefined;
+
+  constructor(options: APIOptions) {
+    this.scheme = options.scheme;
+    this.protobuf = options.protobuf;
+    this.admission = options.admission;
+    this.maxBody = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
+    this.minTimeout = options.minRequestTimeoutSeconds ?? 1800;
+    for (const config of options.resources) {
+      const r = installResource(options.scheme, options.storage, config);
+      this.installed.push(r);
+      for (const v of r.versions) this.routes.set(`${r.group}/${v}/${r.resource}`, r);
+    }
+    this.groups = this.discoveryGroups();
+    this.discovery = new Discovery(this.groups);
+  }
+
+  /** Installs the patch engines. Until then PATCH answers 415 for every patch type. */
+  usePatcher(patcher: PatchApplier): void {
+    this.patcher = patcher;
+  }
+
+  /** The installed resources. */
+  resources(): readonly InstalledResource[] {
+    return this.installed;
+  }
+
+  private discoveryGroups(): DiscoveryGroup[] {
+    const groups: DiscoveryGroup[] = [];
+    for (const group of this.scheme.groups()) {
+      const versions = [];
+      for (const version of this.scheme.versions(group)) {
+        const resources: DiscoveryResource[] = this.installed
+          .filter((r) => r.group === group && r.mappings.has(version))
+          .map((r) => ({
+            mapping: r.mappings.get(version)!,
+            verbs: [...r.verbs].sort(),
+            subresources: r.statusSubresource
+              ? [{ name: 'status', kind: r.kind, verbs: ['get', 'patch', 'update'] }]
+              : [],
+            storageVersion: r.storageVersion,
+          }));
+        if (resources.length > 0) versions.push({ group, version, resources });
+      }
+      if (versions.length > 0) groups.push({ name: group, versions });
+    }
+    return groups;
+  }
+
+  /**
+   * Serves `/api`, `/apis` and everything below them. Resolves false for other paths, so a mux can
+   * go on; an unknown API path is kube's 404 Status.
+   */
+  async serve(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<boolean> {
+    const info = ctx.requestInfo;
+    const path = info?.path ?? new URL(req.url ?? '/', 'http://request.invalid').pathname;
+    if (!(
+      path === '/api' ||
+      path === '/apis' ||
+      path.startsWith('/api/') ||
+      path.startsWith('/apis/')
+    ))
+      return false;
+    if (info === undefined || !info.isResourceRequest) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw notFoundPath();
+      const accept = req.headers.accept;
+      const aggregated = findOutputMediaType(accept, { allowsTransform: discoveryTransforms });
+      const version =
+        aggregated?.target?.kind === 'APIGroupDiscoveryList' &&
+        aggregated.target.group === 'apidiscovery.k8s.io'
+          ? (aggregated.target.version as 'v2' | 'v2beta1')
+          : undefined;
+      if (this.discovery.serve(req, res, path, version)) return true;
+      throw notFoundPath();
+    }
+    const resource = this.routes.get(`${info.apiGroup}/${info.apiVersion}/${info.resource}`);
+    if (resource === undefined) throw notFoundPath();
+    // a cluster-scoped resource reached through a namespace path does not exist (CVE-2019-11247)
+    if (!resource.namespaced && info.namespace !== '' && !(info.resource === 'namespaces'))
+      throw notFoundPath();
+    if (resource.namespaced && info.namespace === '' && info.name !== '') throw notFoundPath();
+    if (info.subresource !== '' && !(info.subresource === 'status' && resource.statusSubresource))
+      throw notFoundPath();
+    await this.dispatch(req, res, ctx, info, resource);
+    return true;
+  }
+
+  private async dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+  ): Promise<void> {
+    const query = new URL(req.url ?? '/', 'http://request.invalid').searchParams;
+    const verb = info.verb as Parameters<InstalledResource['verbs']['has']>[0];
+    const allowed =
+      info.subresource === 'status'
+        ? ['get', 'update', 'patch'].includes(verb)
+        : resource.verbs.has(verb);
+    if (!allowed) {
+      if (
+        info.namespace === '' &&
+        resource.namespaced &&
+        (verb === 'create' || verb === 'deletecollection')
+      )
+        throw notFoundPath();
+      throw methodNotSupported(gr(resource), verb);
+    }
+    if (
+      resource.namespaced &&
+      info.namespace === '' &&
+      (verb === 'create' || verb === 'deletecollection')
+    )
+      throw notFoundPath();
+    switch (verb) {
+      case 'get':
+        return this.get(req, res, ctx, info, resource, query);
+      case 'list':
+      case 'watch':
+        return this.listOrWatch(req, res, ctx, info, resource, query, verb === 'watch');
+      case 'create':
+        return this.create(req, res, ctx, info, resource, query);
+      case 'update':
+        return this.update(req, res, ctx, info, resource, query);
+      case 'patch':
+        return this.patch(req, res, ctx, info, resource, query);
+      case 'delete':
+        return this.delete(req, res, ctx, info, resource, query);
+      case 'deletecollection':
+        return this.deleteCollection(req, res, ctx, info, resource, query);
+    }
+  }
+
+  private gvk(resource: InstalledResource, version: string): GroupVersionKind {
+    return { group: resource.group, version, kind: resource.kind };
+  }
+
+  /** Converts a stored object to the request's version, with apiVersion and kind set. */
+  private toVersion(obj: KubeObject, resource: InstalledResource, version: string): KubeObject {
+    const apiVersion = apiVersionOf({ group: resource.group, version });
+    if (obj.apiVersion === apiVersion && obj.kind === resource.kind) return obj;
+    if (obj.apiVersion === undefined || obj.kind === undefined) {
+      return { ...obj, apiVersion, kind: resource.kind };
+    }
+    return this.scheme.convert(obj, { group: resource.group, version });
+  }
+
+  private toStorage(obj: KubeObject, resource: InstalledResource): KubeObject {
+    return this.toVersion(obj, resource, resource.storageVersion);
+  }
+
+  private output(
+    req: IncomingMessage,
+    resource: InstalledResource,
+    version: string,
+    stream = false,
+  ): NegotiatedOutput {
+    return negotiateResource(req, {
+      stream,
+      table: true,
+      protobuf: this.protobuf?.hasKind(this.gvk(resource, version)) === true,
+    });
+  }
+
+  /** Shapes an object for the client: the object, a PartialObjectMetadata, or a one-row Table. */
+  private present(
+    obj: KubeObject,
+    resource: InstalledResource,
+    version: string,
+    output: NegotiatedOutput,
+    include: IncludeObject,
+  ): KubeObject {
+    const versioned = this.toVersion(obj, resource, version);
+    const target = output.target;
+    if (target === null) return versioned;
+    if (target.kind === 'Table') {
+      return toTable(
+        resource.table,
+        [versioned],
+        { resourceVersion: versioned.metadata?.resourceVersion ?? '' },
+        include,
+      ) as unknown as KubeObject;
+    }
+    return {
+      ...(rowObject(versioned, 'Metadata') as KubeObject),
+      apiVersion: apiVersionOf(target),
+    };
+  }
+
+  private async respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    code: number,
+    obj: KubeObject | Status,
+    output: NegotiatedOutput,
+  ): Promise<void> {
+    const query = new URL(req.url ?? '/', 'http://request.invalid').searchParams;
+    await writeObject(
+      res,
+      code,
+      obj,
+      output,
+      this.protobuf,
+      isPrettyPrint(query, req.headers['user-agent'] ?? ''),
+    );
+  }
+
+  private includeObject(query: URLSearchParams): IncludeObject {
+    const v = query.get('includeObject');
+    if (v === null || v === '') return 'Metadata';
+    if (v === 'None' || v === 'Metadata' || v === 'Object') return v;
+    throw badRequest(
+      `includeObject: Unsupported value: ${JSON.stringify(v)}: supported values: "Metadata", "None", "Object"`,
+    );
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  private async get(
+    req: IncomingMessage,
+    res: ServerResponse,
+    _ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    query: URLSearchParams,
+  ) {
+    const output = this.output(req, resource, info.apiVersion);
+    const rv = query.get('resourceVersion') ?? undefined;
+    const obj = await resource.store.get(info.namespace, info.name, rv === '' ? undefined : rv);
+    await this.respond(
+      req,
+      res,
+      200,
+      this.present(obj, resource, info.apiVersion, output, this.includeObject(query)),
+      output,
+    );
+  }
+
+  private async listOrWatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    query: URLSearchParams,
+    isWatch: boolean,
+  ) {
+    const opts = listQuery(query, isWatch);
+    const predicate = parseSelectionPredicate(
+      { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector },
+      { getAttrs: resource.getAttrs, fieldLabelConversion: resource.fieldLabelConversion },
+    );
+    const include = this.includeObject(query);
+    const version = info.apiVersion;
+    if (isWatch) {
+      const output = this.output(req, resource, version, true);
+      const watcher = resource.store.watch(info.namespace, {
+        predicate,
+        ...(opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : {}),
+        allowBookmarks: opts.allowWatchBookmarks,
+        ...(opts.sendInitialEvents !== undefined
+          ? { sendInitialEvents: opts.sendInitialEvents }
+          : {}),
+        ...(info.name !== '' ? { name: info.name } : {}),
+      });
+      const timeoutSeconds = opts.timeoutSeconds ?? this.minTimeout * (1 + Math.random());
+      const transform = (
+        event: StorageWatchEvent,
+        first: boolean,
+      ): WatchEvent<KubeObject | Status> => {
+        if (event.type === 'ERROR') return { type: 'ERROR', object: event.object };
+        if (event.type === 'BOOKMARK') {
+          const bookmark = {
+            apiVersion: apiVersionOf({ group: resource.group, version }),
+            kind: resource.kind,
+            metadata: event.object.metadata ?? {},
+          } as KubeObject;
+          return {
+            type: 'BOOKMARK',
+            object: bookmark,
+          };
+        }
+        const versioned = this.toVersion(event.object, resource, version);
+        if (output.target?.kind === 'Table') {
+          const table = toTable(
+            resource.table,
+            [versioned],
+            { resourceVersion: versioned.metadata?.resourceVersion ?? '' },
+            include,
+            first,
+          );
+          return { type: event.type, object: table as unknown as KubeObject };
+        }
+        if (output.target !== null) {
+          return {
+            type: event.type,
+            object: {
+              ...(rowObject(versioned, 'Metadata') as KubeObject),
+              apiVersion: apiVersionOf(output.target),
+            },
+          };
+        }
+        return { type: event.type, object: versioned };
+      };
+      await serveWatch(res, {
+        watcher,
+        output,
+        transform,
+        protobuf: this.protobuf,
+        signals: [ctx.signal, ctx.shutdown],
+        timeoutMs: timeoutSeconds * 1000,
+      });
+      return;
+    }
+    const output = this.output(req, resource, version);
+    const result = await resource.store.list(info.namespace, {
+      predicate,
+      ...(opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : {}),
+      ...(opts.resourceVersionMatch !== undefined
+        ? { resourceVersionMatch: opts.resourceVersionMatch }
+        : {}),
+      ...(opts.limit > 0 ? { limit: opts.limit } : {}),
+      ...(opts.continue !== undefined ? { continue: opts.continue } : {}),
+      ...(info.name !== '' ? { name: info.name } : {}),
+      signal: ctx.signal,
+    });
+    const meta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
+    if (result.continue !== undefined && result.continue !== '') meta.continue = result.continue;
+    if (result.remainingItemCount !== undefined)
+      meta.remainingItemCount = result.remainingItemCount;
+    const items = result.items.map((o) => this.toVersion(o, resource, version));
+    let body: KubeObject;
+    if (output.target?.kind === 'Table') {
+      body = toTable(resource.table, items, meta, include) as unknown as KubeObject;
+    } else if (output.target !== null) {
+      body = {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: apiVersionOf(output.target),
+        metadata: meta,
+        items: items.map((o) => ({
+          ...(rowObject(o, 'Metadata') as KubeObject),
+          apiVersion: apiVersionOf(output.target!),
+        })),
+      };
+    } else {
+      body = {
+        kind: resource.listKind,
+        apiVersion: apiVersionOf({ group: resource.group, version }),
+        metadata: meta,
+        items,
+      };
+    }
+    await this.respond(req, res, 200, body, output);
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------
+
+  private writeOptions(
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    wq: WriteQuery,
+    operation: AdmissionOperation,
+  ): WriteOptions {
+    const version = info.apiVersion;
+    const attrs = (
+      obj: KubeObject | undefined,
+      old: KubeObject | undefined,
+    ): AdmissionAttributes => ({
+      operation: obj !== undefined && old === undefined ? 'CREATE' : operation,
+      object: obj,
+      oldObject: old,
+      kind: this.gvk(resource, resource.storageVersion),
+      resource: { group: resource.group, version, resource: resource.resource },
+      subresource: info.subresource,
+      namespace: info.namespace,
+      name: info.name || (obj?.metadata?.name ?? ''),
+      user: ctx.user,
+      dryRun: wq.dryRun,
+    });
+    const admission = this.admission;
+    const storageGvk = this.gvk(resource, resource.storageVersion);
+    const options: WriteOptions = {
+      dryRun: wq.dryRun,
+      context: {
+        namespace: info.namespace,
+        subresource: info.subresource,
+        ...(ctx.user ? { user: ctx.user } : {}),
+      },
+      schemaValidate: (obj) => this.scheme.validateSchema(storageGvk, obj),
+      warn: (message) => ctx.warnings.push(message),
+    };
+    if (admission?.mutate) {
+      const mutate = admission.mutate.bind(admission);
+      options.mutate = (obj, old) => mutate(attrs(obj, old));
+    }
+    if (admission?.validate) {
+      const validate = admission.validate.bind(admission);
+      options.validate = (obj, old) => validate(attrs(obj, old));
+    }
+    return options;
+  }
+
+  /** Decodes, prunes unknown fields per fieldValidation, defaults and converts a write's body to storage. */
+  private async readObject(
+    req: IncomingMessage,
+    ctx: RequestContext,
+    resource: InstalledResource,
+    version: string,
+    wq: WriteQuery,
+  ): Promise<KubeObject> {
+    const body = await readBody(req, this.maxBody, ctx.signal);
+    const strict = wq.fieldValidation !== 'Ignore';
+    const decoded = await decodeBody(req, body, this.gvk(resource, version), {
+      strict,
+      protobuf: this.protobuf,
+    });
+    return this.admitFields(decoded.object, decoded.strictErrors, resource, ctx, wq);
+  }
+
+  /** Drops unknown fields (reporting them as fieldValidation asks), defaults, converts to storage. */
+  private admitFields(
+    obj: KubeObject,
+    strictErrors: string[],
+    resource: InstalledResource,
+    ctx: RequestContext,
+    wq: WriteQuery,
+  ): KubeObject {
+    const bodyVersion = parseApiVersion(obj.apiVersion ?? '').version;
+    const schema = this.scheme.schema({
+      group: resource.group,
+      version: bodyVersion,
+      kind: resource.kind,
+    });
+    const unknown = schema === undefined ? [] : pruneUnknownFields(obj, schema);
+    const problems = [...strictErrors, ...unknown.map((f) => `unknown field ${JSON.stringify(f)}`)];
+    if (problems.length > 0) {
+      if (wq.fieldValidation === 'Strict') throw strictDecodingError(problems);
+      if (wq.fieldValidation === 'Warn') ctx.warnings.push(...strictDecodingWarnings(problems));
+    }
+    return this.toStorage(this.scheme.default(obj), resource);
+  }
+
+  private async create(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    query: URLSearchParams,
+  ) {
+    const wq = writeQuery(query, 'CreateOptions');
+    const output = this.output(req, resource, info.apiVersion);
+    const obj = await this.readObject(req, ctx, resource, info.apiVersion, wq);
+    const created = await resource.store.create(
+      obj,
+      this.writeOptions(ctx, info, resource, wq, 'CREATE'),
+    );
+    await this.respond(
+      req,
+      res,
+      201,
+      this.present(created, resource, info.apiVersion, output, 'Metadata'),
+      output,
+    );
+  }
+
+  private checkName(obj: KubeObject, info: RequestInfo): void {
+    const ns = obj.metadata?.namespace ?? '';
+    if (ns !== '' && info.namespace !== '' && ns !== info.namespace) {
+      throw badRequest(
+        `the namespace of the object (${ns}) does not match the namespace on the request (${info.namespace})`,
+      );
+    }
+    const name = obj.metadata?.name ?? '';
+    if (name !== info.name) {
+      throw badRequest(
+        `the name of the object (${name}) does not match the name on the URL (${info.name})`,
+      );
+    }
+  }
+
+  private async update(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    query: URLSearchParams,
+  ) {
+    const wq = writeQuery(query, 'UpdateOptions');
+    const output = this.output(req, resource, info.apiVersion);
+    const obj = await this.readObject(req, ctx, resource, info.apiVersion, wq);
+    this.checkName(obj, info);
+    const { object, created } = await resource.store.update(
+      info.name,
+      () => structuredClone(obj),
+      this.writeOptions(ctx, info, resource, wq, 'UPDATE'),
+    );
+    await this.respond(
+      req,
+      res,
+      created ? 201 : 200,
+      this.present(object, resource, info.apiVersion, output, 'Metadata'),
+      output,
+    );
+  }
+
+  private async patch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    query: URLSearchParams,
+  ) {
+    const wq = writeQuery(query, 'PatchOptions');
+    const output = this.output(req, resource, info.apiVersion);
+    const patchTypes = [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/strategic-merge-patch+json',
+      'application/apply-patch+yaml',
+    ];
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!patchTypes.includes(contentType)) {
+      throw new StatusError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `the body of the request was in an unknown format - accepted media types include: ${patchTypes.join(', ')}`,
+        reason: 'UnsupportedMediaType',
+        code: 415,
+      });
+    }
+    const patcher = this.patcher;
+    if (patcher === undefined || contentType === 'application/apply-patch+yaml') {
+      throw new StatusError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `${contentType} is not supported by this server yet`,
+        reason: 'UnsupportedMediaType',
+        code: 415,
+      });
+    }
+    const body = await readBody(req, this.maxBody, ctx.signal);
+    const version = info.apiVersion;
+    const { object } = await resource.store.update(
+      info.name,
+      async (current) => {
+        if (current === undefined) throw notFound(gr(resource), info.name);
+        const versioned = this.toVersion(current, resource, version);
+        const patched = await patcher(contentType, versioned, body, resource, version);
+        if (patched.apiVersion !== versioned.apiVersion || patched.kind !== versioned.kind) {
+          throw badRequest('the patch changed apiVersion or kind, which a patch may not do');
+        }
+        this.checkName(patched, info);
+        return this.admitFields(patched, [], resource, ctx, wq);
+      },
+      this.writeOptions(ctx, info, resource, wq, 'UPDATE'),
+    );
+    await this.respond(
+      req,
+      res,
+      200,
+      this.present(object, resource, version, output, 'Metadata'),
+      output,
+    );
+  }
+
+  private async readDeleteBody(
+    req: IncomingMessage,
+    ctx: RequestContext,
+  ): Promise<Record<string, unknown> | undefined> {
+    const body = await readBody(req, this.maxBody, ctx.signal);
+    if (body.length === 0) return undefined;
+    const decoded = await decodeBody(
+      req,
+      body,
+      { group: 'meta.k8s.io', version: 'v1', kind: 'DeleteOptions' },
+      { strict: false, protobuf: undefined },
+    ).catch(async () => {
+      // clients send DeleteOptions as v1 (core) too
+      return decodeBody(
+        req,
+        body,
+        { group: '', version: 'v1', kind: 'DeleteOptions' },
+        { strict: false, protobuf: undefined },
+      );
+    });
+    return decoded.object;
+  }
+
+  private async delete(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    query: URLSearchParams,
+  ) {
+    const output = this.output(req, resource, info.apiVersion);
+    const dq = deleteQuery(query, await this.readDeleteBody(req, ctx));
+    const wq: WriteQuery = {
+      dryRun: dq.dryRun,
+      fieldManager: undefined,
+      fieldValidation: 'Ignore',
+      force: false,
+      pretty: false,
+    };
+    const { result, deleted } = await resource.store.delete(info.name, {
+      ...this.writeOptions(ctx, info, resource, wq, 'DELETE'),
+      ...(dq.preconditions ? { preconditions: dq.preconditions } : {}),
+    });
+    const code = !deleted && dq.orphanDependents === false ? 202 : 200;
+    const body =
+      result.kind === 'Status'
+        ? result
+        : this.present(result as KubeObject, resource, info.apiVersion, output, 'Metadata');
+    await this.respond(req, res, code, body, output);
+  }
+
+  private async deleteCollection(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    query: URLSearchParams,
+  ) {
+    const output = this.output(req, resource, info.apiVersion);
+    const lq = listQuery(query, false);
+    const predicate = parseSelectionPredicate(
+      { labelSelector: lq.labelSelector, fieldSelector: lq.fieldSelector },
+      { getAttrs: resource.getAttrs, fieldLabelConversion: resource.fieldLabelConversion },
+    );
+    const dq = deleteQuery(query, await this.readDeleteBody(req, ctx));
+    const wq: WriteQuery = {
+      dryRun: dq.dryRun,
+      fieldManager: undefined,
+      fieldValidation: 'Ignore',
+      force: false,
+      pretty: false,
+    };
+    const deleted = await resource.store.deleteCollection(
+      { predicate },
+      {
+        ...this.writeOptions(ctx, info, resource, wq, 'DELETE'),
+        ...(dq.preconditions ? { preconditions: dq.preconditions } : {}),
+      },
+    );
+    const version = info.apiVersion;
+    await this.respond(
+      req,
+      res,
+      200,
+      {
+        kind: resource.listKind,
+        apiVersion: apiVersionOf({ group: resource.group, version }),
+        metadata: {},
+        items: deleted.map((o) => this.toVersion(o, resource, version)),
+      },
+      output,
+    );
+  }
+}

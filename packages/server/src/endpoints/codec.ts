@@ -1,0 +1,139 @@
+/**
+ * Decoding request bodies and encoding responses for the REST endpoints: JSON, YAML and protobuf,
+ * chosen by Content-Type and Accept as kube's negotiation does.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  badRequest,
+  decodeJsonObject,
+  decodeYamlObject,
+  encodeJsonBody,
+  encodeYaml,
+  MEDIA_TYPE_JSON,
+  MEDIA_TYPE_PROTOBUF,
+  MEDIA_TYPE_YAML,
+  negotiateInput,
+  negotiateOutput,
+  parseApiVersion,
+  resourceTransforms,
+  SERVED_MEDIA_TYPES,
+  transformDecodeError,
+} from '@kapi/apimachinery';
+import type {
+  GroupVersionKind,
+  KubeObject,
+  NegotiatedOutput,
+  ProtobufRegistry,
+  Status,
+} from '@kapi/apimachinery';
+
+/** What the body of a write decoded to. */
+export interface DecodedBody {
+  object: KubeObject;
+  /** Duplicate-field problems found under strict decoding. */
+  strictErrors: string[];
+}
+
+/** JSON and YAML are always accepted; protobuf only where the kind has a registered message. */
+export function acceptedBodyTypes(
+  protobuf: ProtobufRegistry | undefined,
+  gvk: GroupVersionKind,
+): readonly string[] {
+  return protobuf?.hasKind(gvk) === true ? SERVED_MEDIA_TYPES : [MEDIA_TYPE_JSON, MEDIA_TYPE_YAML];
+}
+
+/**
+ * Decodes a create/update body as the endpoint's kind. Missing apiVersion/kind are filled in (as
+ * kube's decoder defaults them); a body of another kind, or of another group, is a 400.
+ */
+export async function decodeBody(
+  req: IncomingMessage,
+  body: Buffer,
+  expected: GroupVersionKind,
+  options: { strict: boolean; protobuf: ProtobufRegistry | undefined },
+): Promise<DecodedBody> {
+  const input = negotiateInput(
+    req.headers['content-type'],
+    acceptedBodyTypes(options.protobuf, expected),
+  );
+  let decoded: DecodedBody;
+  const apiVersion =
+    expected.group === '' ? expected.version : `${expected.group}/${expected.version}`;
+  try {
+    if (input.format === 'protobuf' && options.protobuf !== undefined) {
+      decoded = {
+        object: await options.protobuf.decode(body, {
+          expected: { apiVersion, kind: expected.kind },
+        }),
+        strictErrors: [],
+      };
+    } else if (input.format === 'yaml') {
+      decoded = decodeYamlObject(body, { strict: options.strict });
+    } else {
+      decoded = decodeJsonObject(body, { strict: options.strict });
+    }
+  } catch (err) {
+    throw err instanceof Error && 'status' in err
+      ? transformDecodeError(err as never, expected.kind, body)
+      : err;
+  }
+  const obj = decoded.object;
+  if (obj.kind === undefined || obj.kind === '') obj.kind = expected.kind;
+  if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
+  if (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') {
+    throw badRequest('apiVersion and kind must be strings');
+  }
+  const gv = parseApiVersion(obj.apiVersion);
+  if (obj.kind !== expected.kind) {
+    // as kube: the decoder cannot convert one kind into another
+    throw badRequest(
+      `${obj.kind} in version ${JSON.stringify(gv.version)} cannot be handled as a ${expected.kind}: converting (${obj.apiVersion}, Kind=${obj.kind}) to ${expected.kind}: unknown conversion`,
+    );
+  }
+  if (gv.group !== expected.group) {
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})`,
+    );
+  }
+  return decoded;
+}
+
+/** Negotiates the response of a resource endpoint: JSON, YAML or protobuf, Table and metadata forms. */
+export function negotiateResource(
+  req: IncomingMessage,
+  options: { stream?: boolean; table: boolean; protobuf: boolean },
+): NegotiatedOutput {
+  return negotiateOutput(req.headers.accept, {
+    mediaTypes: options.protobuf ? SERVED_MEDIA_TYPES : [MEDIA_TYPE_JSON, MEDIA_TYPE_YAML],
+    ...(options.stream ? { stream: true } : {}),
+    allowsTransform: resourceTransforms({ table: options.table, partialObjectMetadata: true }),
+  });
+}
+
+/** Writes an object (or a Status) in the negotiated format. */
+export async function writeObject(
+  res: ServerResponse,
+  code: number,
+  obj: KubeObject | Status,
+  output: NegotiatedOutput,
+  protobuf: ProtobufRegistry | undefined,
+  pretty = false,
+): Promise<void> {
+  let body: Buffer;
+  let contentType = output.contentType;
+  if (
+    output.mediaType === MEDIA_TYPE_PROTOBUF &&
+    protobuf !== undefined &&
+    protobuf.hasKind(obj as { apiVersion: string; kind: string })
+  ) {
+    body = Buffer.from(await protobuf.encode(obj));
+  } else if (output.mediaType === MEDIA_TYPE_YAML) {
+    body = Buffer.from(encodeYaml(obj));
+  } else {
+    body = Buffer.from(encodeJsonBody(obj, { pretty: pretty || output.pretty }));
+    contentType = MEDIA_TYPE_JSON;
+  }
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': body.length });
+  res.end(body);
+}
