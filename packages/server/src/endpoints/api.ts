@@ -16,7 +16,6 @@ import {
   parseSelectionPredicate,
   strictDecodingError,
   strictDecodingWarnings,
-  StatusError,
 } from '@kapi/apimachinery';
 import type {
   GroupVersionKind,
@@ -45,6 +44,8 @@ import { installResource } from './resource.js';
 import type { InstalledResource, ResourceConfig } from './resource.js';
 import { serveWatch } from './watch.js';
 import { notFoundPath } from './not-found.js';
+import { applyPatch, compileMergeSchema } from '../patch/index.js';
+import type { MergeSchema } from '../patch/index.js';
 
 /** What the API handler serves. */
 export interface APIOptions {
@@ -61,15 +62,6 @@ export interface APIOptions {
   /** A watch without `timeoutSeconds` ends after a random time between this and twice this (default 1800 s, as kube). */
   minRequestTimeoutSeconds?: number;
 }
-
-/** Patch engines plug in here (JSON, merge, strategic merge; apply later). */
-export type PatchApplier = (
-  patchType: string,
-  current: KubeObject,
-  body: Buffer,
-  resource: InstalledResource,
-  version: string,
-) => KubeObject | Promise<KubeObject>;
 
 function gr(resource: InstalledResource) {
   return { group: resource.group, resource: resource.resource };
@@ -96,7 +88,7 @@ export class APIHandler {
   private readonly minTimeout: number;
   /** The groups as discovery and OpenAPI see them. */
   readonly groups: DiscoveryGroup[];
-  private patcher: PatchApplier | undefined;
+  private readonly mergeSchemas = new Map<string, MergeSchema | undefined>();
 
   constructor(options: APIOptions) {
     this.scheme = options.scheme;
@@ -111,11 +103,6 @@ export class APIHandler {
     }
     this.groups = this.discoveryGroups();
     this.discovery = new Discovery(this.groups);
-  }
-
-  /** Installs the patch engines. Until then PATCH answers 415 for every patch type. */
-  usePatcher(patcher: PatchApplier): void {
-    this.patcher = patcher;
   }
 
   /** The installed resources. */
@@ -615,49 +602,25 @@ export class APIHandler {
   ) {
     const wq = writeQuery(query, 'PatchOptions');
     const output = this.output(req, resource, info.apiVersion);
-    const patchTypes = [
-      'application/json-patch+json',
-      'application/merge-patch+json',
-      'application/strategic-merge-patch+json',
-      'application/apply-patch+yaml',
-    ];
-    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!patchTypes.includes(contentType)) {
-      throw new StatusError({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: `the body of the request was in an unknown format - accepted media types include: ${patchTypes.join(', ')}`,
-        reason: 'UnsupportedMediaType',
-        code: 415,
-      });
-    }
-    const patcher = this.patcher;
-    if (patcher === undefined || contentType === 'application/apply-patch+yaml') {
-      throw new StatusError({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: `${contentType} is not supported by this server yet`,
-        reason: 'UnsupportedMediaType',
-        code: 415,
-      });
-    }
     const body = await readBody(req, this.maxBody, ctx.signal);
     const version = info.apiVersion;
     const { object } = await resource.store.update(
       info.name,
-      async (current) => {
+      (current) => {
         if (current === undefined) throw notFound(gr(resource), info.name);
         const versioned = this.toVersion(current, resource, version);
-        const patched = await patcher(contentType, versioned, body, resource, version);
+        const { object: patched, strictErrors } = applyPatch(
+          req.headers['content-type'] ?? '',
+          versioned,
+          body,
+          this.mergeSchema(resource, version),
+          { fieldValidation: wq.fieldValidation },
+        );
         if (patched.apiVersion !== versioned.apiVersion || patched.kind !== versioned.kind) {
           throw badRequest('the patch changed apiVersion or kind, which a patch may not do');
         }
         this.checkName(patched, info);
-        return this.admitFields(patched, [], resource, ctx, wq);
+        return this.admitFields(patched, strictErrors, resource, ctx, wq);
       },
       this.writeOptions(ctx, info, resource, wq, 'UPDATE'),
     );
@@ -668,6 +631,19 @@ export class APIHandler {
       this.present(object, resource, version, output, 'Metadata'),
       output,
     );
+  }
+
+  /** The merge schema of a resource at a version, compiled once from its registered schema. */
+  private mergeSchema(resource: InstalledResource, version: string): MergeSchema | undefined {
+    const key = `${resource.group}/${version}/${resource.kind}`;
+    if (!this.mergeSchemas.has(key)) {
+      const schema = this.scheme.schema({ group: resource.group, version, kind: resource.kind });
+      this.mergeSchemas.set(
+        key,
+        schema === undefined ? undefined : compileMergeSchema(schema),
+      );
+    }
+    return this.mergeSchemas.get(key);
   }
 
   private async readDeleteBody(
