@@ -16,6 +16,7 @@ import {
   StatusError,
   internalError,
   notAcceptable,
+  parseAccept,
   type Scheme,
   type StatusReason,
 } from '@kapi/apimachinery';
@@ -67,47 +68,14 @@ function hashOf(body: Buffer): string {
   return createHash('sha512').update(body).digest('hex').toUpperCase();
 }
 
-/** One media range of an Accept header. */
-export interface MediaRange {
-  /** The type, lower case; `*` for any. */
-  type: string;
-  /** The subtype, lower case; `*` for any. */
-  subtype: string;
-  /** The quality, above 0 and at most 1. */
-  q: number;
-}
-
 /**
- * Parses an Accept header into media ranges, best first: by quality, then specific before
- * wildcard, as goautoneg orders them. Ranges with q=0 are dropped; an empty header means `*\/*`.
+ * The first offered `application/<subtype>` the Accept header takes, walking its ranges best
+ * first as kube-openapi does; no header means anything, a range with q=0 takes nothing.
  */
-export function parseAccept(header: string | undefined): MediaRange[] {
-  const text = header === undefined || header.trim() === '' ? '*/*' : header;
-  const ranges: (MediaRange & { index: number })[] = [];
-  for (const [index, part] of text.split(',').entries()) {
-    const [mediaType = '', ...params] = part.split(';').map((s) => s.trim());
-    const slash = mediaType.indexOf('/');
-    const type = slash < 0 ? mediaType : mediaType.slice(0, slash);
-    const subtype = slash < 0 ? '*' : mediaType.slice(slash + 1);
-    if (type === '') continue;
-    let q = 1;
-    for (const p of params) {
-      const [k, v] = p.split('=').map((s) => s.trim());
-      if (k === 'q' && v !== undefined) {
-        const parsed = Number(v);
-        q = Number.isFinite(parsed) ? parsed : 0;
-      }
-    }
-    if (q > 0) ranges.push({ type: type.toLowerCase(), subtype: subtype.toLowerCase(), q, index });
-  }
-  const specificity = (r: MediaRange): number => (r.type === '*' ? 0 : r.subtype === '*' ? 1 : 2);
-  ranges.sort((a, b) => b.q - a.q || specificity(b) - specificity(a) || a.index - b.index);
-  return ranges.map(({ type, subtype, q }) => ({ type, subtype, q }));
-}
-
-/** The first offered `application/<subtype>` the ranges accept, walking the ranges best first. */
 function negotiate(accept: string | undefined, offered: readonly string[]): string | undefined {
-  for (const range of parseAccept(accept)) {
+  const header = accept === undefined || accept.trim() === '' ? '*/*' : accept;
+  for (const range of parseAccept(header)) {
+    if (range.q <= 0) continue;
     for (const subtype of offered) {
       if (range.type !== 'application' && range.type !== '*') continue;
       if (range.subtype !== subtype && range.subtype !== '*') continue;

@@ -10,13 +10,7 @@ export {
   buildOpenAPIV2,
   buildOpenAPIV3,
 } from './builder.js';
-export {
-  OPENAPI_V2_PATH,
-  OPENAPI_V3_PATH,
-  OpenAPIHandler,
-  parseAccept,
-  type MediaRange,
-} from './handler.js';
+export { OPENAPI_V2_PATH, OPENAPI_V3_PATH, OpenAPIHandler } from './handler.js';
 export { META_NAMES } from './meta-definitions.js';
 export { defaultDefinitionName, definitionPrefix, operationId, operationTag } from './names.js';
 export {
