@@ -5,8 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { StatusError } from '@kapi/apimachinery';
-import type { KubeObject, StatusReason } from '@kapi/apimachinery';
+import {
+  StatusError,
+  parseFieldSelector,
+  parseLabelSelector,
+  selectionPredicate,
+} from '@kapi/apimachinery';
+import type { AttrsFunc, KubeObject, StatusReason } from '@kapi/apimachinery';
 import { decodeContinue } from '../continue.js';
 import type { ContinueToken } from '../continue.js';
 import { StorageError } from '../errors.js';
@@ -287,39 +292,34 @@ export function objectOf(event: StorageWatchEvent): KubeObject {
   return event.object as KubeObject;
 }
 
-/** Reads a field for the test predicates: `metadata.name`, `spec.nodeName`, … (missing is `""`). */
-function fieldValue(obj: KubeObject, path: string): string {
-  let cur: unknown = obj;
-  for (const part of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return '';
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return typeof cur === 'string' ? cur : '';
+function nodeNameOf(obj: KubeObject): string {
+  const spec = obj.spec as { nodeName?: unknown } | undefined;
+  return typeof spec?.nodeName === 'string' ? spec.nodeName : '';
 }
 
+/** The selectable attributes of the suite's pods: labels, name, namespace and `spec.nodeName`. */
+const podAttrs: AttrsFunc = (obj) => ({
+  labels: obj.metadata?.labels,
+  fields: {
+    'metadata.name': obj.metadata?.name ?? '',
+    'metadata.namespace': obj.metadata?.namespace ?? '',
+    'spec.nodeName': nodeNameOf(obj),
+  },
+});
+
 /**
- * A small selector-style predicate for the suite: comma-separated `path=value` / `path!=value`
- * terms over fields (`metadata.name=foo,spec.nodeName!=bar`) or, with `labels:` in front, over
- * `metadata.labels` (`labels:app=web`). The empty string selects everything.
+ * A selection predicate (apimachinery's `selectionPredicate`) over the suite's pods: a field
+ * selector (`metadata.name=foo,spec.nodeName!=bar`) or, with `labels:` in front, a label selector
+ * (`labels:app=web`). The empty string selects everything.
  */
 export function selector(expr: string): Predicate {
-  const onLabels = expr.startsWith('labels:');
-  const body = onLabels ? expr.slice('labels:'.length) : expr;
-  const terms =
-    body === ''
-      ? []
-      : body.split(',').map((term) => {
-          const negated = term.includes('!=');
-          const [path, value] = negated ? term.split('!=') : term.split('=');
-          assert.ok(path !== undefined && value !== undefined, `bad selector term ${term}`);
-          return { path, value, negated };
-        });
-  const read = (obj: KubeObject, path: string): string =>
-    onLabels ? (obj.metadata?.labels?.[path] ?? '') : fieldValue(obj, path);
-  return {
-    empty: terms.length === 0,
-    matches: (obj) => terms.every((t) => (read(obj, t.path) === t.value) !== t.negated),
-  };
+  if (expr.startsWith('labels:')) {
+    return selectionPredicate({
+      labelSelector: parseLabelSelector(expr.slice('labels:'.length)),
+      getAttrs: podAttrs,
+    });
+  }
+  return selectionPredicate({ fieldSelector: parseFieldSelector(expr), getAttrs: podAttrs });
 }
 
 /** Sleeps `ms` milliseconds (only short waits; the suite must stay fast). */

@@ -122,6 +122,101 @@ export function watchTests(ctx: SuiteContext): void {
       await w.expectQuiet();
     });
 
+    // after kube's RunTestNamespaceScopedWatch: a watch key, a field selector, writes in order
+    const scoped: {
+      name: string;
+      key: string;
+      fields: string;
+      steps: {
+        ns: string;
+        name: string;
+        nodeName?: string;
+        expect?: 'ADDED' | 'MODIFIED' | 'DELETED';
+      }[];
+    }[] = [
+      {
+        name: 'all namespaces, no selector',
+        key: '/pods',
+        fields: '',
+        steps: [
+          { ns: 'ns1', name: 'foo1', expect: 'ADDED' },
+          { ns: 'ns2', name: 'foo2', expect: 'ADDED' },
+          { ns: 'ns1', name: 'foo1', nodeName: 'n', expect: 'MODIFIED' },
+        ],
+      },
+      {
+        name: 'all namespaces, metadata.namespace selector',
+        key: '/pods',
+        fields: 'metadata.namespace=ns1',
+        steps: [
+          { ns: 'ns1', name: 'foo1', expect: 'ADDED' },
+          { ns: 'ns2', name: 'foo1' },
+          { ns: 'ns1', name: 'foo1', nodeName: 'n', expect: 'MODIFIED' },
+          { ns: 'ns2', name: 'foo1', nodeName: 'n' },
+        ],
+      },
+      {
+        name: 'one namespace, a non-matching metadata.namespace selector',
+        key: '/pods/ns1',
+        fields: 'metadata.namespace=ns2',
+        steps: [
+          { ns: 'ns1', name: 'foo1' },
+          { ns: 'ns2', name: 'foo1' },
+          { ns: 'ns1', name: 'foo1', nodeName: 'n' },
+        ],
+      },
+      {
+        name: 'one namespace, a spec.nodeName selector filtering out and in',
+        key: '/pods/ns2',
+        fields: 'spec.nodeName!=bar1',
+        steps: [
+          { ns: 'ns1', name: 'foo1' },
+          { ns: 'ns2', name: 'foo1', expect: 'ADDED' },
+          { ns: 'ns2', name: 'foo1', nodeName: 'bar1', expect: 'DELETED' },
+          { ns: 'ns2', name: 'foo1', nodeName: 'bar2', expect: 'ADDED' },
+        ],
+      },
+      {
+        name: 'all namespaces, metadata.name and spec.nodeName selector',
+        key: '/pods',
+        fields: 'metadata.name=foo1,spec.nodeName=bar1',
+        steps: [
+          { ns: 'ns1', name: 'foo1' },
+          { ns: 'ns1', name: 'foo2', nodeName: 'bar1' },
+          { ns: 'ns1', name: 'foo1', nodeName: 'bar1', expect: 'ADDED' },
+          { ns: 'ns2', name: 'foo1', nodeName: 'bar1', expect: 'ADDED' },
+        ],
+      },
+    ];
+    for (const t of scoped) {
+      storeTest(ctx, `field selectors: ${t.name}`, async (store) => {
+        const predicate = selector(t.fields);
+        const list = await store.list('/pods', { recursive: true, predicate });
+        const w = watchOf(ctx, store, t.key, {
+          recursive: true,
+          resourceVersion: list.resourceVersion,
+          predicate,
+        });
+        const current = new Map<string, KubeObject>();
+        for (const step of t.steps) {
+          const key = podKey(step.ns, step.name);
+          const out = await put(
+            store,
+            key,
+            pod(step.ns, step.name, step.nodeName === undefined ? {} : { nodeName: step.nodeName }),
+          );
+          if (step.expect !== undefined) {
+            await w.expect(
+              step.expect,
+              step.expect === 'DELETED' ? atRevision(current.get(key)!, rvOf(out)) : out,
+            );
+          }
+          current.set(key, out);
+        }
+        await w.expectQuiet();
+      });
+    }
+
     storeTest(
       ctx,
       'a delete sends DELETED with the object at the deletion revision',
