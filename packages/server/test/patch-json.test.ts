@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError, type KubeObject } from '@kapi/apimachinery';
 import {
+  applyJSONPatch,
   applyPatch,
   JSON_PATCH_TYPE,
   MAX_JSON_PATCH_OPERATIONS,
@@ -256,6 +257,13 @@ describe('JSON patch: malformed bodies', () => {
         'error decoding patch: json: cannot unmarshal number into Go struct field jsonPatchOp.op of type string',
     },
     {
+      name: 'the first member that does not decode, in document order',
+      body: '[{"path":1,"op":2}]',
+      code: 400,
+      message:
+        'error decoding patch: json: cannot unmarshal number into Go struct field jsonPatchOp.path of type string',
+    },
+    {
       name: 'too many operations',
       body: JSON.stringify(
         Array.from({ length: MAX_JSON_PATCH_OPERATIONS + 1 }, () => ({
@@ -288,6 +296,17 @@ describe('JSON patch: malformed bodies', () => {
       value: 'ConfigMap',
     }));
     assert.deepEqual(patch(ops), live);
+  });
+
+  it('applyJSONPatch leaves the operations untouched', () => {
+    const ops = [
+      { op: 'add', path: '/data/x', value: { a: 1 } },
+      { op: 'add', path: '/data/x/b', value: 2 },
+    ];
+    const copy = structuredClone(ops);
+    const out = applyJSONPatch(live, ops) as KubeObject;
+    assert.deepEqual((out['data'] as JSONObject)['x'], { a: 1, b: 2 });
+    assert.deepEqual(ops, copy);
   });
 
   it('a result that is not an object is 422 on field patch', () => {

@@ -137,9 +137,10 @@ function checkJSONPatchShape(ops: unknown): void {
     if (!isJSONObject(op)) {
       throw badRequest(`error decoding patch: ${unmarshalError(op, 'handlers.jsonPatchOp')}`);
     }
-    for (const field of ['op', 'path', 'from']) {
-      const v = op[field];
-      if (v !== undefined && v !== null && typeof v !== 'string') {
+    // in document order: Go reports the first member that does not decode
+    for (const [field, v] of Object.entries(op)) {
+      if (field !== 'op' && field !== 'path' && field !== 'from') continue;
+      if (v !== null && typeof v !== 'string') {
         throw badRequest(
           `error decoding patch: json: cannot unmarshal ${goJSONKind(v)} into Go struct field jsonPatchOp.${field} of type string`,
         );

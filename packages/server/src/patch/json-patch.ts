@@ -221,7 +221,7 @@ export function applyJSONPatch(doc: unknown, operations: readonly unknown[]): un
       switch (kind) {
         case 'add':
           if (path === undefined) throw new JSONPatchError('add operation failed to decode path');
-          applier.add(path, value.value);
+          applier.add(path, structuredClone(value.value));
           break;
         case 'remove':
           if (path === undefined)
@@ -231,7 +231,7 @@ export function applyJSONPatch(doc: unknown, operations: readonly unknown[]): un
         case 'replace':
           if (path === undefined)
             throw new JSONPatchError('replace operation failed to decode path');
-          applier.replace(path, value.value);
+          applier.replace(path, structuredClone(value.value));
           break;
         case 'move':
           if (from === undefined) throw new JSONPatchError('move operation failed to decode from');
