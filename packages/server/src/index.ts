@@ -32,3 +32,4 @@ export * from './endpoints/api.js';
 export * from './endpoints/resource.js';
 export * from './endpoints/not-found.js';
 export * from './server.js';
+export * from './openapi/index.js';

@@ -14,6 +14,8 @@ import { healthCheck, healthEndpoint, pingCheck, shutdownCheck } from './health.
 import type { HealthCheck } from './health.js';
 import { ApiServerMetrics, serveMetrics } from './metrics.js';
 import { writeJson } from './response.js';
+import { OpenAPIHandler } from './openapi/index.js';
+import type { OpenAPIOptions } from './openapi/index.js';
 import { KapiServer } from './serving/server.js';
 import type { ServeOptions } from './serving/server.js';
 
@@ -68,13 +70,16 @@ export interface APIServerConfig extends APIOptions, Omit<HandlerChainConfig, 'm
   readinessChecks?: readonly HealthCheck[];
   /** Extra liveness checks. */
   livenessChecks?: readonly HealthCheck[];
-  /** Handlers for other paths (e.g. OpenAPI), tried after the built-in ones. */
+  /** Handlers for other paths, tried after the built-in ones. */
   pathHandlers?: readonly PathHandler[];
+  /** Options of the OpenAPI v2/v3 documents generated from the scheme. */
+  openapi?: OpenAPIOptions;
 }
 
 /** An assembled API server: its handler chain, its parts, and how to serve it. */
 export class APIServer {
   readonly api: APIHandler;
+  readonly openapi: OpenAPIHandler;
   readonly metrics: ApiServerMetrics | undefined;
   /** The whole chain, for hosts that serve it themselves. */
   readonly handler: Handler;
@@ -85,6 +90,18 @@ export class APIServer {
 
   constructor(private readonly config: APIServerConfig) {
     this.api = new APIHandler(config);
+    this.openapi = new OpenAPIHandler(config.scheme, this.api.groups, {
+      ...(config.protobuf
+        ? {
+            produces: [
+              'application/json',
+              'application/yaml',
+              'application/vnd.kubernetes.protobuf',
+            ],
+          }
+        : {}),
+      ...config.openapi,
+    });
     this.metrics =
       config.metrics === false ? undefined : (config.metrics ?? new ApiServerMetrics());
     this.version = { ...defaultVersionInfo(), ...config.version };
@@ -117,6 +134,7 @@ export class APIServer {
         }
         return Promise.resolve(false);
       },
+      (req, res) => this.openapi.serve(req, res),
       ...(config.pathHandlers ?? []),
     );
     const mux: Handler = async (req, res, ctx) => {

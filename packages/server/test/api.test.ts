@@ -111,6 +111,29 @@ describe('REST endpoints', () => {
       assert.equal(r.body.message, 'the server could not find the requested resource');
     });
 
+    it('serves OpenAPI v2 and v3 generated from the scheme', async () => {
+      const v2 = await call(url, 'GET', '/openapi/v2');
+      assert.equal(v2.status, 200);
+      assert.equal(v2.body.swagger, '2.0');
+      assert.deepEqual(
+        v2.body.definitions['io.k8s.api.core.v1.ConfigMap']['x-kubernetes-group-version-kind'],
+        [{ group: '', kind: 'ConfigMap', version: 'v1' }],
+      );
+      const index = await call(url, 'GET', '/openapi/v3');
+      const coreUrl: string = index.body.paths['api/v1'].serverRelativeURL;
+      assert.match(coreUrl, /^\/openapi\/v3\/api\/v1\?hash=/);
+      const core = await call(url, 'GET', coreUrl);
+      assert.ok(core.body.components.schemas['io.k8s.api.core.v1.ConfigMap']);
+      const patchOp = Object.values(core.body.paths as Record<string, Json>)
+        .map((p) => p.patch)
+        .find((op) => op?.['x-kubernetes-group-version-kind']?.kind === 'ConfigMap');
+      assert.ok(
+        patchOp.parameters.some(
+          (p: Json) => p.name === 'fieldValidation' || p.$ref?.includes('fieldValidation'),
+        ),
+      );
+    });
+
     it('serves /version with a minor kubectl dispatches on', async () => {
       const r = await call(url, 'GET', '/version');
       assert.equal(r.body.major, '1');
