@@ -9,3 +9,4 @@ export * from './keys.js';
 export * from './continue.js';
 export * from './resource-version.js';
 export * from './memory/index.js';
+export * from './cache/index.js';

@@ -1,0 +1,6 @@
+/**
+ * The watch cache.
+ * @module
+ */
+export { CachedStorage } from './cached-storage.js';
+export type { CachedStorageOptions, WatchProgressRequester } from './cached-storage.js';
