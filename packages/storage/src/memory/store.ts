@@ -81,6 +81,8 @@ interface ObjectState {
 interface WatchScope {
   key: string;
   recursive: boolean;
+  /** `prefixOf(key)` for a recursive watch, the key itself otherwise. */
+  prefix: string;
   predicate: Predicate | undefined;
   allowBookmarks: boolean;
 }
@@ -96,6 +98,21 @@ const INCONSISTENT_CONTINUE =
 /**
  * The in-memory storage backend: the reference implementation every other backend is checked
  * against with the conformance suite (`@kapi/storage/testing`).
+ *
+ * - Keys are kept sorted in UTF-8 byte order (as etcd and SQLite), in chunked sorted arrays, so
+ *   a page of a list or a count costs O(log n + page), not a sort.
+ * - One revision counter, starting at 1 like etcd; values are stored as JSON without
+ *   resourceVersion (and selfLink), so nothing handed out aliases the store.
+ * - The last {@link MemoryStorageOptions.historySize} writes are kept (MVCC): watches resume
+ *   from them and lists read old revisions; what falls out is compacted (410 Expired below it).
+ * - Writers never wait for watchers. Each watcher queues at most
+ *   {@link MemoryStorageOptions.watchBufferSize} live events; a watcher that falls that far
+ *   behind is terminated as kube's cacher terminates a blocked watcher: it delivers what it has
+ *   queued (a gap-free prefix) and then ends cleanly, without an ERROR, so its client re-watches
+ *   from the last resourceVersion it saw. Unlike the cacher, no write ever blocks on it, not even
+ *   for a short budget.
+ * - Bookmarks only for watches that allow them: the initial-events-end bookmark of a
+ *   `sendInitialEvents` watch and one every {@link MemoryStorageOptions.bookmarkIntervalMs}.
  */
 export class MemoryStorage implements Storage {
   private revision = 1;
@@ -354,9 +371,11 @@ export class MemoryStorage implements Storage {
     this.assertOpen();
     validateKey(key, { prefix: true });
     const rv = parseResourceVersion(options.resourceVersion);
+    const recursive = options.recursive ?? false;
     const scope: WatchScope = {
       key,
-      recursive: options.recursive ?? false,
+      recursive,
+      prefix: recursive ? prefixOf(key) : key,
       predicate: options.predicate?.empty === false ? options.predicate : undefined,
       allowBookmarks: options.allowBookmarks ?? false,
     };
@@ -625,10 +644,9 @@ export class MemoryStorage implements Storage {
   private startFromSnapshot(watcher: MemoryWatcher, scope: WatchScope, endBookmark: boolean): void {
     const rev = this.revision;
     const backlog: PendingEvent[] = [];
-    const prefix = scope.recursive ? prefixOf(scope.key) : scope.key;
     try {
-      for (const k of this.allKeys.from(prefix)) {
-        if (scope.recursive ? !k.startsWith(prefix) : k !== scope.key) break;
+      for (const k of this.allKeys.from(scope.prefix)) {
+        if (scope.recursive ? !k.startsWith(scope.prefix) : k !== scope.key) break;
         const current = this.latest(k);
         if (current === undefined) continue;
         if (
@@ -659,7 +677,7 @@ export class MemoryStorage implements Storage {
     event: HistoryEvent,
     watcher: MemoryWatcher,
   ): PendingEvent | undefined {
-    if (scope.recursive ? !event.key.startsWith(prefixOf(scope.key)) : event.key !== scope.key) {
+    if (scope.recursive ? !event.key.startsWith(scope.prefix) : event.key !== scope.key) {
       return undefined;
     }
     let curPasses = event.value !== null;

@@ -63,7 +63,9 @@ export class MemoryWatcher implements Watcher {
 
   /** Queues a bookmark unless the queue is full or it would go backwards (as the cacher's nonblockingAdd). */
   offerBookmark(revision: number): void {
-    if (this.state !== 'open' || revision < this.lastRevision) return;
+    if (this.state !== 'open' || revision < this.lastRevision || revision < this.minRevision) {
+      return;
+    }
     if (this.queue.length - this.queueHead >= this.capacity) return;
     this.push({ type: 'BOOKMARK', rev: revision, initialEventsEnd: false });
   }
