@@ -25,6 +25,8 @@ export interface SuiteContext {
   eventTimeoutMs: number;
   /** How long a watch must stay silent to count as "no event". */
   quietMs: number;
+  /** The store is a watch cache: skip what kube's suite skips for its cacher. */
+  watchCache: boolean;
 }
 
 /** Registers a test that runs `body` against a fresh store and closes it afterwards. */

@@ -23,6 +23,11 @@ export interface ConformanceOptions {
   eventTimeoutMs?: number;
   /** How long a watch must stay silent to count as "no further event". Default 200 ms. */
   quietMs?: number;
+  /**
+   * The store is a watch cache: skip the cases kube's suite skips for its cacher
+   * (`ignoreForWatchCache`: a limited list at resourceVersion "0" is served whole from memory).
+   */
+  watchCache?: boolean;
 }
 
 /**
@@ -36,6 +41,7 @@ export function runStorageConformance(suiteName: string, options: ConformanceOpt
     newStore: () => options.newStore(),
     eventTimeoutMs: options.eventTimeoutMs ?? 3000,
     quietMs: options.quietMs ?? 200,
+    watchCache: options.watchCache ?? false,
   };
   void describe(`storage conformance: ${suiteName}`, () => {
     crudTests(ctx);

@@ -70,11 +70,13 @@ export function updateTests(ctx: SuiteContext): void {
         const stored = await store.create(key, input);
         const annotations = c.expect === 'noUpdate' ? undefined : { version: String(i) };
         let sawMissing = false;
+        // the object written at c.key is named for it, as a watch cache files objects by name
+        const base = c.key === key ? stored : withUid(pod('test-ns', 'non-existing'), 'A');
         const result = store.guaranteedUpdate(
           c.key,
           (cur) => {
             if (cur === undefined) sawMissing = true;
-            return changed(stored, (o) => {
+            return changed(base, (o) => {
               const { annotations: _drop, ...meta } = o.metadata ?? {};
               o.metadata = annotations === undefined ? meta : { ...meta, annotations };
               if (c.selfLink === true) o.metadata.selfLink = 'testlink';
