@@ -157,6 +157,37 @@ describe('REST endpoints', () => {
       assert.equal(dup.body.message, 'configmaps "one" already exists');
     });
 
+    it('records managedFields for update operations', async () => {
+      const r = await call(
+        url,
+        'POST',
+        `${cmPath}?fieldManager=kubectl-create`,
+        configMap('managed', { k: 'v' }),
+      );
+      assert.equal(r.status, 201);
+      const [entry] = r.body.metadata.managedFields;
+      assert.equal(entry.manager, 'kubectl-create');
+      assert.equal(entry.operation, 'Update');
+      assert.equal(entry.apiVersion, 'v1');
+      assert.equal(entry.fieldsType, 'FieldsV1');
+      assert.deepEqual(entry.fieldsV1, { 'f:data': { '.': {}, 'f:k': {} } });
+      const patched = await call(
+        url,
+        'PATCH',
+        `${cmPath}/managed?fieldManager=kubectl-label`,
+        '{"metadata":{"labels":{"a":"b"}}}',
+        {
+          'content-type': 'application/merge-patch+json',
+        },
+      );
+      const managers = patched.body.metadata.managedFields.map((e: Json) => e.manager);
+      assert.deepEqual(managers, ['kubectl-create', 'kubectl-label']);
+      const byUserAgent = await call(url, 'POST', cmPath, configMap('by-agent'), {
+        'user-agent': 'kubectl/v1.32.5 (linux/amd64)',
+      });
+      assert.equal(byUserAgent.body.metadata.managedFields[0].manager, 'kubectl');
+    });
+
     it('gets, and answers NotFound as kube words it', async () => {
       const r = await call(url, 'GET', `${cmPath}/one`);
       assert.equal(r.status, 200);

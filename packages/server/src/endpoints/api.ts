@@ -44,7 +44,12 @@ import { installResource } from './resource.js';
 import type { InstalledResource, ResourceConfig } from './resource.js';
 import { serveWatch } from './watch.js';
 import { notFoundPath } from './not-found.js';
-import { applyPatch, compileMergeSchema } from '../patch/index.js';
+import { applyPatch, compileMergeSchema, DEDUCED_SCHEMA } from '../patch/index.js';
+import {
+  defaultResetFields,
+  fieldManagerOrUserAgent,
+  updateManagedFields,
+} from '../managedfields/index.js';
 import type { MergeSchema } from '../patch/index.js';
 
 /** What the API handler serves. */
@@ -65,14 +70,6 @@ export interface APIOptions {
 
 function gr(resource: InstalledResource) {
   return { group: resource.group, resource: resource.resource };
-}
-
-/** The field manager a write is recorded under when the client names none. */
-export function defaultManager(req: IncomingMessage): string {
-  // as kube's prefixFromUserAgent: the user agent up to its first '/'
-  const agent = req.headers['user-agent'] ?? '';
-  const prefix = agent.split('/')[0] ?? '';
-  return prefix.slice(0, 128);
 }
 
 /** Serves the resources of a scheme and their discovery. */
@@ -442,6 +439,7 @@ export class APIHandler {
   // ---- writes ----------------------------------------------------------------------------------
 
   private writeOptions(
+    req: IncomingMessage,
     ctx: RequestContext,
     info: RequestInfo,
     resource: InstalledResource,
@@ -476,6 +474,10 @@ export class APIHandler {
       schemaValidate: (obj) => this.scheme.validateSchema(storageGvk, obj),
       warn: (message) => ctx.warnings.push(message),
     };
+    if (operation !== 'DELETE') {
+      const manager = fieldManagerOrUserAgent(wq.fieldManager, req.headers['user-agent']);
+      options.trackManagedFields = (obj, old) => { this.trackManagedFields(obj, old, resource, version, info.subresource, manager); };
+    }
     if (admission?.mutate) {
       const mutate = admission.mutate.bind(admission);
       options.mutate = (obj, old) => mutate(attrs(obj, old));
@@ -540,7 +542,7 @@ export class APIHandler {
     const obj = await this.readObject(req, ctx, resource, info.apiVersion, wq);
     const created = await resource.store.create(
       obj,
-      this.writeOptions(ctx, info, resource, wq, 'CREATE'),
+      this.writeOptions(req, ctx, info, resource, wq, 'CREATE'),
     );
     await this.respond(
       req,
@@ -581,7 +583,7 @@ export class APIHandler {
     const { object, created } = await resource.store.update(
       info.name,
       () => structuredClone(obj),
-      this.writeOptions(ctx, info, resource, wq, 'UPDATE'),
+      this.writeOptions(req, ctx, info, resource, wq, 'UPDATE'),
     );
     await this.respond(
       req,
@@ -622,7 +624,7 @@ export class APIHandler {
         this.checkName(patched, info);
         return this.admitFields(patched, strictErrors, resource, ctx, wq);
       },
-      this.writeOptions(ctx, info, resource, wq, 'UPDATE'),
+      this.writeOptions(req, ctx, info, resource, wq, 'UPDATE'),
     );
     await this.respond(
       req,
@@ -633,15 +635,51 @@ export class APIHandler {
     );
   }
 
+  /**
+   * Records the write in metadata.managedFields (an Update entry for `manager`), computed at the
+   * request's version and carried onto the stored object.
+   */
+  private trackManagedFields(
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    resource: InstalledResource,
+    version: string,
+    subresource: string,
+    manager: string,
+  ): void {
+    const updated = updateManagedFields({
+      live: old === undefined ? undefined : this.toVersion(old, resource, version),
+      updated: this.toVersion(obj, resource, version),
+      manager,
+      apiVersion: apiVersionOf({ group: resource.group, version }),
+      subresource,
+      now: new Date(),
+      mergeSchema: this.mergeSchema(resource, version) ?? DEDUCED_SCHEMA,
+      resetFields: defaultResetFields(subresource, resource.statusSubresource),
+      otherVersion: (apiVersion) => {
+        const other = parseApiVersion(apiVersion);
+        if (other.group !== resource.group || !resource.mappings.has(other.version))
+          return undefined;
+        const schema = this.mergeSchema(resource, other.version) ?? DEDUCED_SCHEMA;
+        return {
+          schema,
+          convert: (o) => this.toVersion(o, resource, other.version),
+          resetFields: defaultResetFields(subresource, resource.statusSubresource),
+        };
+      },
+    });
+    const managedFields = updated.metadata?.managedFields;
+    const meta = (obj.metadata ??= {});
+    if (managedFields === undefined || managedFields.length === 0) delete meta.managedFields;
+    else meta.managedFields = managedFields;
+  }
+
   /** The merge schema of a resource at a version, compiled once from its registered schema. */
   private mergeSchema(resource: InstalledResource, version: string): MergeSchema | undefined {
     const key = `${resource.group}/${version}/${resource.kind}`;
     if (!this.mergeSchemas.has(key)) {
       const schema = this.scheme.schema({ group: resource.group, version, kind: resource.kind });
-      this.mergeSchemas.set(
-        key,
-        schema === undefined ? undefined : compileMergeSchema(schema),
-      );
+      this.mergeSchemas.set(key, schema === undefined ? undefined : compileMergeSchema(schema));
     }
     return this.mergeSchemas.get(key);
   }
@@ -687,7 +725,7 @@ export class APIHandler {
       pretty: false,
     };
     const { result, deleted } = await resource.store.delete(info.name, {
-      ...this.writeOptions(ctx, info, resource, wq, 'DELETE'),
+      ...this.writeOptions(req, ctx, info, resource, wq, 'DELETE'),
       ...(dq.preconditions ? { preconditions: dq.preconditions } : {}),
     });
     const code = !deleted && dq.orphanDependents === false ? 202 : 200;
@@ -723,7 +761,7 @@ export class APIHandler {
     const deleted = await resource.store.deleteCollection(
       { predicate },
       {
-        ...this.writeOptions(ctx, info, resource, wq, 'DELETE'),
+        ...this.writeOptions(req, ctx, info, resource, wq, 'DELETE'),
         ...(dq.preconditions ? { preconditions: dq.preconditions } : {}),
       },
     );
