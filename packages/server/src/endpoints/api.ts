@@ -33,7 +33,7 @@ import type { DiscoveryGroup, DiscoveryResource } from '../discovery.js';
 import type { RequestContext } from '../handler.js';
 import type { RequestInfo } from '../request-info.js';
 import type { WriteOptions } from '../registry/store.js';
-import { rowObject, toTable } from '../table.js';
+import { defaultTableConvertor, rowObject, toTable } from '../table.js';
 import type { IncludeObject } from '../table.js';
 import { DEFAULT_MAX_REQUEST_BODY_BYTES, readBody } from './body.js';
 import { decodeBody, negotiateResource, writeObject } from './codec.js';
@@ -41,6 +41,7 @@ import { deleteQuery, listQuery, writeQuery } from './options.js';
 import type { WriteQuery } from './options.js';
 import { pruneUnknownFields } from './prune.js';
 import { installResource } from './resource.js';
+import { applyScale, checkScaleBody, getScale, patchScale, SCALE_GVK, scaleOf } from './scale.js';
 import type { InstalledResource, ResourceConfig } from './resource.js';
 import { serveWatch } from './watch.js';
 import { notFoundPath } from './not-found.js';
@@ -117,9 +118,14 @@ export class APIHandler {
           .map((r) => ({
             mapping: r.mappings.get(version)!,
             verbs: [...r.verbs].sort(),
-            subresources: r.statusSubresource
-              ? [{ name: 'status', kind: r.kind, verbs: ['get', 'patch', 'update'] }]
-              : [],
+            subresources: [
+              ...(r.statusSubresource
+                ? [{ name: 'status', kind: r.kind, verbs: ['get', 'patch', 'update'] }]
+                : []),
+              ...(r.scaleSubresource
+                ? [{ name: 'scale', ...SCALE_GVK, verbs: ['get', 'patch', 'update'] }]
+                : []),
+            ],
             storageVersion: r.storageVersion,
           }));
         if (resources.length > 0) versions.push({ group, version, resources });
@@ -161,7 +167,11 @@ export class APIHandler {
     if (!resource.namespaced && info.namespace !== '' && !(info.resource === 'namespaces'))
       throw notFoundPath();
     if (resource.namespaced && info.namespace === '' && info.name !== '') throw notFoundPath();
-    if (info.subresource !== '' && !(info.subresource === 'status' && resource.statusSubresource))
+    if (
+      info.subresource !== '' &&
+      !(info.subresource === 'status' && resource.statusSubresource) &&
+      !(info.subresource === 'scale' && resource.scaleSubresource !== undefined)
+    )
       throw notFoundPath();
     await this.dispatch(req, res, ctx, info, resource);
     return true;
@@ -177,7 +187,7 @@ export class APIHandler {
     const query = new URL(req.url ?? '/', 'http://request.invalid').searchParams;
     const verb = info.verb as Parameters<InstalledResource['verbs']['has']>[0];
     const allowed =
-      info.subresource === 'status'
+      info.subresource === 'status' || info.subresource === 'scale'
         ? ['get', 'update', 'patch'].includes(verb)
         : resource.verbs.has(verb);
     if (!allowed) {
@@ -195,6 +205,7 @@ export class APIHandler {
       (verb === 'create' || verb === 'deletecollection')
     )
       throw notFoundPath();
+    if (info.subresource === 'scale') return this.scale(req, res, ctx, info, resource, query);
     switch (verb) {
       case 'get':
         return this.get(req, res, ctx, info, resource, query);
@@ -436,6 +447,83 @@ export class APIHandler {
     await this.respond(req, res, 200, body, output);
   }
 
+  // ---- the scale subresource ------------------------------------------------------------------
+
+  /** GET, PUT and PATCH of `/scale`: an autoscaling/v1 Scale over the declared replica fields. */
+  private async scale(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    info: RequestInfo,
+    resource: InstalledResource,
+    query: URLSearchParams,
+  ): Promise<void> {
+    const config = resource.scaleSubresource!;
+    const version = info.apiVersion;
+    const output = negotiateResource(req, { table: true, protobuf: false });
+    const send = async (code: number, scale: KubeObject) => {
+      let body = scale;
+      if (output.target?.kind === 'Table') {
+        const meta = { resourceVersion: scale.metadata?.resourceVersion ?? '' };
+        body = toTable(defaultTableConvertor, [scale], meta, this.includeObject(query)) as never;
+      } else if (output.target !== null) {
+        body = { ...rowObject(scale, 'Metadata'), apiVersion: apiVersionOf(output.target) };
+      }
+      await this.respond(req, res, code, body, output);
+    };
+    if (info.verb === 'get') {
+      const rv = query.get('resourceVersion') ?? '';
+      const obj = await resource.store.get(info.namespace, info.name, rv === '' ? undefined : rv);
+      return send(200, getScale(this.toVersion(obj, resource, version), config));
+    }
+    const isPatch = info.verb === 'patch';
+    const wq = writeQuery(query, isPatch ? 'PatchOptions' : 'UpdateOptions');
+    const body = await readBody(req, this.maxBody, ctx.signal);
+    const admitScale = (scale: KubeObject, strictErrors: string[]) => {
+      const unknown = checkScaleBody(scale, info.name);
+      const problems = [
+        ...strictErrors,
+        ...unknown.map((f) => `unknown field ${JSON.stringify(f)}`),
+      ];
+      if (problems.length > 0 && wq.fieldValidation === 'Strict')
+        throw strictDecodingError(problems);
+      if (problems.length > 0 && wq.fieldValidation === 'Warn')
+        ctx.warnings.push(...strictDecodingWarnings(problems));
+      this.checkName(scale, info);
+    };
+    let input: KubeObject | undefined;
+    if (!isPatch) {
+      const decoded = await decodeBody(req, body, SCALE_GVK, {
+        strict: wq.fieldValidation !== 'Ignore',
+        protobuf: this.protobuf,
+      });
+      admitScale(decoded.object, decoded.strictErrors);
+      input = decoded.object;
+    }
+    const { object } = await resource.store.update(
+      info.name,
+      (current) => {
+        if (current === undefined) throw notFound(gr(resource), info.name);
+        const versioned = this.toVersion(current, resource, version);
+        let scale = input;
+        if (scale === undefined) {
+          const patched = patchScale(
+            versioned,
+            config,
+            req.headers['content-type'] ?? '',
+            body,
+            wq.fieldValidation,
+          );
+          admitScale(patched.scale, patched.strictErrors);
+          scale = patched.scale;
+        }
+        return this.toStorage(applyScale(versioned, scale, config), resource);
+      },
+      this.writeOptions(req, ctx, info, resource, wq, 'UPDATE'),
+    );
+    await send(200, scaleOf(this.toVersion(object, resource, version), config).scale);
+  }
+
   // ---- writes ----------------------------------------------------------------------------------
 
   private writeOptions(
@@ -476,7 +564,9 @@ export class APIHandler {
     };
     if (operation !== 'DELETE') {
       const manager = fieldManagerOrUserAgent(wq.fieldManager, req.headers['user-agent']);
-      options.trackManagedFields = (obj, old) => { this.trackManagedFields(obj, old, resource, version, info.subresource, manager); };
+      options.trackManagedFields = (obj, old) => {
+        this.trackManagedFields(obj, old, resource, version, info.subresource, manager);
+      };
     }
     if (admission?.mutate) {
       const mutate = admission.mutate.bind(admission);
