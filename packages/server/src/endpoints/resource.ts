@@ -14,6 +14,8 @@ import { RegistryStore } from '../registry/store.js';
 import type { ResourceStrategy } from '../registry/strategy.js';
 import { columnsTableConvertor, defaultTableConvertor } from '../table.js';
 import type { PrinterColumn, TableConvertor } from '../table.js';
+import { validateScaleConfig } from './scale.js';
+import type { ScaleSubresourceConfig } from './scale.js';
 
 /** The verbs a resource can serve. */
 export type ResourceVerb =
@@ -46,6 +48,8 @@ export interface ResourceConfig {
   getAttrs?: AttrsFunc;
   /** Serve `/status` (the main resource then ignores status changes). */
   statusSubresource?: boolean;
+  /** Serve `/scale` as autoscaling/v1 Scale over these replica fields (as a CRD's `subresources.scale`). */
+  scaleSubresource?: ScaleSubresourceConfig;
   /** The verbs served; default all. */
   verbs?: readonly ResourceVerb[];
   /** Storage for this resource only; default the server's. */
@@ -70,6 +74,8 @@ export interface InstalledResource {
   readonly fieldLabelConversion: FieldTransform;
   readonly getAttrs: AttrsFunc;
   readonly statusSubresource: boolean;
+  /** Where the scale subresource reads and writes replicas; absent when there is none. */
+  readonly scaleSubresource: ScaleSubresourceConfig | undefined;
 }
 
 /** Installs one resource: resolves it in the scheme and builds its store. Throws at start-up on a misconfiguration. */
@@ -98,6 +104,8 @@ export function installResource(
       `resource ${config.resource}.${config.group} has selectableFields but no getAttrs`,
     );
   }
+  if (config.scaleSubresource !== undefined)
+    validateScaleConfig(config.scaleSubresource, `${config.resource}.${config.group}`);
   const defaultFields = first.namespaced
     ? ['metadata.name', 'metadata.namespace']
     : ['metadata.name'];
@@ -135,5 +143,6 @@ export function installResource(
       config.getAttrs ??
       (first.namespaced ? defaultNamespaceScopedAttrs : defaultClusterScopedAttrs),
     statusSubresource: config.statusSubresource === true,
+    scaleSubresource: config.scaleSubresource,
   };
 }
