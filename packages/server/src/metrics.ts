@@ -19,6 +19,12 @@ const requestLabels = [
   'component',
 ] as const;
 
+/** The name of one label of a request metric, as kube-apiserver names them. */
+export type RequestMetricLabel = (typeof requestLabels)[number];
+
+/** The labels of one request's metrics. */
+export type RequestMetricLabels = Record<RequestMetricLabel, string>;
+
 // as kube: apiserver_request_duration_seconds buckets
 const durationBuckets = [
   0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45,
@@ -50,11 +56,7 @@ export class ApiServerMetrics {
   }
 
   /** Records one finished request. */
-  observe(
-    labels: Record<(typeof requestLabels)[number], string>,
-    code: number,
-    seconds: number,
-  ): void {
+  observe(labels: RequestMetricLabels, code: number, seconds: number): void {
     this.requests.inc({ ...labels, code: String(code) });
     // as kube: watches are not timed, their duration is the watch's lifetime
     if (labels.verb !== 'WATCH') this.duration.observe(labels, seconds);
