@@ -1,18 +1,9 @@
 /**
  * The shared storage conformance suite on the watch cache, over the memory and the SQLite
  * backends. The suite's keys live under /pods, the cached prefix; everything else (/other, /)
- * goes to the backend.
- *
- * Five suite cases cannot hold for a watch cache, as they do not for kube's cacher (reported to
- * the suite's owner; kube's own suite exempts the cacher from the first three with
- * `ignoreForWatchCache`):
- * - "limit at rv=0", "limit at rv=0, NotOlderThan" and "a continue token from a compacted
- *   revision" list at resourceVersion "0" with a limit; the cacher serves the whole list then
- *   (k8s.io/apiserver pkg/storage/cacher computeListLimit).
- * - "a missing key with ignoreNotFound creates" and "recursive watches of /a never see /ab" store
- *   objects under keys that are not `<prefix>/<namespace>/<name>`; watch events carry no keys, so
- *   a cache files objects by a key function, as kube's cacher KeyFunc (this cache refuses such a
- *   write instead of filing the object at the wrong key).
+ * goes to the backend. `watchCache` skips what kube's suite skips for its cacher: a limited list
+ * at resourceVersion "0" is served whole from memory (k8s.io/apiserver pkg/storage/cacher
+ * computeListLimit).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,6 +29,7 @@ async function cacheOver(backend: Storage): Promise<CachedStorage> {
 
 runStorageConformance('cache over memory', {
   newStore: () => cacheOver(new MemoryStorage({ freshnessTimeoutMs: 100, bookmarkIntervalMs: 20 })),
+  watchCache: true,
 });
 
 let dir: string | undefined;
@@ -61,4 +53,5 @@ runStorageConformance('cache over sqlite', {
       }),
     );
   },
+  watchCache: true,
 });

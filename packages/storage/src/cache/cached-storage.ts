@@ -76,7 +76,7 @@ export interface CachedStorageOptions {
 }
 
 /** How many watchers get a change before the consumers run (see {@link Dispatcher}). */
-const DISPATCH_SLICE = 500;
+const DISPATCH_SLICE = 1000;
 
 /** A pending wait for the cache to reach a revision. */
 interface FreshnessWaiter {
@@ -434,16 +434,17 @@ export class CachedStorage implements Storage {
     const prefix = prefixOf(key);
     let lastKey: string | undefined;
     let hasMore = false;
-    for (const [k, obj] of this.store.range(prefix)) {
+    this.store.forEachUnder(prefix, (k, obj) => {
       // as kube's cacher GetList: any key after a full page means there may be more
       if (limit > 0 && items.length >= limit) {
         hasMore = true;
-        break;
+        return false;
       }
-      if (predicate !== undefined && !predicate.matches(obj)) continue;
+      if (predicate !== undefined && !predicate.matches(obj)) return true;
       items.push(thaw(obj));
       lastKey = k;
-    }
+      return true;
+    });
     const result: ListResult = { items, resourceVersion: String(revision) };
     if (hasMore && lastKey !== undefined) {
       // as kube: k8s.io/apiserver pkg/storage PrepareContinueToken, the next key after the page
@@ -521,14 +522,18 @@ export class CachedStorage implements Storage {
   private startFromState(watcher: CacheWatcher, endBookmark: boolean): void {
     const { scope } = watcher;
     const backlog: Delivery[] = [];
+    const add = (_key: string, obj: KubeObject): boolean => {
+      if (scope.predicate === undefined || scope.predicate.matches(obj)) {
+        backlog.push({ type: 'ADDED', object: obj });
+      }
+      return true;
+    };
     try {
-      const entries = scope.recursive
-        ? this.store.range(scope.key)
-        : singleEntry(scope.key, this.store.get(scope.key));
-      for (const [, obj] of entries) {
-        if (scope.predicate === undefined || scope.predicate.matches(obj)) {
-          backlog.push({ type: 'ADDED', object: obj });
-        }
+      if (scope.recursive) {
+        this.store.forEachUnder(scope.key, add);
+      } else {
+        const obj = this.store.get(scope.key);
+        if (obj !== undefined) add(scope.key, obj);
       }
     } catch (err) {
       watcher.fail(toStatus(err));
@@ -812,10 +817,6 @@ function namespacedKey(prefix: string): (obj: KubeObject) => string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function singleEntry(key: string, obj: KubeObject | undefined): [string, KubeObject][] {
-  return obj === undefined ? [] : [[key, obj]];
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -49,13 +49,12 @@ export class CacheStore {
   }
 
   /**
-   * The entries whose key starts with `prefix`, from `start` (inclusive, default the prefix) on,
-   * in key order. The store must not change while iterating.
+   * Calls `fn` with the entries whose key starts with `prefix`, in key order, while it returns
+   * true. The store must not change meanwhile.
    */
-  *range(prefix: string, start: string = prefix): Generator<[string, KubeObject], void, undefined> {
-    for (const key of this.keys.from(start)) {
-      if (!key.startsWith(prefix)) return;
-      yield [key, this.objects.get(key)!];
+  forEachUnder(prefix: string, fn: (key: string, obj: KubeObject) => boolean): void {
+    for (const key of this.keys.from(prefix)) {
+      if (!key.startsWith(prefix) || !fn(key, this.objects.get(key)!)) return;
     }
   }
 
