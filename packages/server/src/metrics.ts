@@ -8,7 +8,11 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import type { Filter } from './handler.js';
 import type { RequestInfo } from './request-info.js';
 
-const requestLabels = [
+/** The name of one label of a request metric, as kube-apiserver names them. */
+export type RequestMetricLabel =
+  'verb' | 'dry_run' | 'group' | 'version' | 'resource' | 'subresource' | 'scope' | 'component';
+
+const requestLabels: readonly RequestMetricLabel[] = [
   'verb',
   'dry_run',
   'group',
@@ -17,10 +21,7 @@ const requestLabels = [
   'subresource',
   'scope',
   'component',
-] as const;
-
-/** The name of one label of a request metric, as kube-apiserver names them. */
-export type RequestMetricLabel = (typeof requestLabels)[number];
+];
 
 /** The labels of one request's metrics. */
 export type RequestMetricLabels = Record<RequestMetricLabel, string>;
@@ -35,8 +36,8 @@ const durationBuckets = [
 export class ApiServerMetrics {
   /** The registry they live in (the host's, or a new one). */
   readonly registry: Registry;
-  private readonly requests: Counter<(typeof requestLabels)[number] | 'code'>;
-  private readonly duration: Histogram<(typeof requestLabels)[number]>;
+  private readonly requests: Counter<RequestMetricLabel | 'code'>;
+  private readonly duration: Histogram<RequestMetricLabel>;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
