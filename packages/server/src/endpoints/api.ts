@@ -44,6 +44,12 @@ import { installResource } from './resource.js';
 import { applyScale, checkScaleBody, getScale, patchScale, SCALE_GVK, scaleOf } from './scale.js';
 import type { InstalledResource, ResourceConfig } from './resource.js';
 import { serveWatch } from './watch.js';
+import type { ServeWatchOptions } from './watch.js';
+import {
+  isWebsocketRequest,
+  serveWatchWebsocket,
+  websocketUpgradeOf,
+} from '../serving/websocket.js';
 import { notFoundPath } from './not-found.js';
 import { applyPatch, compileMergeSchema, DEDUCED_SCHEMA } from '../patch/index.js';
 import {
@@ -396,14 +402,19 @@ export class APIHandler {
         }
         return { type: event.type, object: versioned };
       };
-      await serveWatch(res, {
+      const watchOptions: ServeWatchOptions = {
         watcher,
         output,
         transform,
         protobuf: this.protobuf,
         signals: [ctx.signal, ctx.shutdown],
         timeoutMs: timeoutSeconds * 1000,
-      });
+      };
+      // as kube: a watch that arrives as a websocket upgrade is served over the websocket
+      const upgrade = websocketUpgradeOf(req);
+      await (upgrade && isWebsocketRequest(req)
+        ? serveWatchWebsocket(req, upgrade, watchOptions)
+        : serveWatch(res, watchOptions));
       return;
     }
     const output = this.output(req, resource, version);

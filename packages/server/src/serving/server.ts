@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Handler, RequestContext } from '../handler.js';
+import { createUpgradeListener } from './websocket.js';
 
 /** Handles a connection upgrade (e.g. a websocket watch). */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -16,7 +17,11 @@ export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer
 export interface ServeOptions {
   /** The whole chain, usually from `buildHandlerChain()`. */
   handler: Handler;
-  upgrade?: UpgradeHandler;
+  /**
+   * What handles connection upgrades. Default: every upgrade request runs through `handler`, and
+   * watches asked for over websocket are served so; `false` refuses upgrades.
+   */
+  upgrade?: UpgradeHandler | false;
   /** PEM certificate and key to serve HTTPS; absent serves plain HTTP (for tests on loopback only). */
   tls?: { cert: string; key: string; ca?: string; requestCert?: boolean };
   /** Default 127.0.0.1. */
@@ -41,6 +46,8 @@ export class KapiServer {
   readonly server: Server;
   private readonly shutdownController = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Sockets taken over by upgrades (websocket watches): the HTTP server no longer tracks them. */
+  private readonly upgraded = new Set<Duplex>();
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: ServeOptions) {
@@ -61,7 +68,17 @@ export class KapiServer {
           listener,
         )
       : createHttpServer({ maxHeaderSize }, listener);
-    if (options.upgrade) this.server.on('upgrade', options.upgrade);
+    const upgrade =
+      options.upgrade ??
+      createUpgradeListener(options.handler, {
+        shutdown: this.shutdownController.signal,
+        track: (done, socket) => {
+          this.track(done);
+          this.upgraded.add(socket);
+          socket.once('close', () => this.upgraded.delete(socket));
+        },
+      });
+    if (upgrade) this.server.on('upgrade', upgrade);
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       // as node's default, plus 431 for oversized headers
       if (!socket.writable) return;
@@ -111,17 +128,20 @@ export class KapiServer {
       receivedAt: performance.now(),
       warnings: [],
     };
-    const done = this.options
-      .handler(req, res, ctx)
-      .catch(() => {
+    this.track(
+      this.options.handler(req, res, ctx).catch(() => {
         if (!res.headersSent) {
           res.statusCode = 500;
           res.end();
         } else {
           res.destroy();
         }
-      })
-      .finally(() => this.inFlight.delete(done));
+      }),
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    const done = work.finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
   }
 
@@ -147,6 +167,7 @@ export class KapiServer {
     ]);
     clearTimeout(timer);
     this.server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
     await closed;
     await this.options.onShutdown?.();
   }
