@@ -772,9 +772,12 @@ export class CachedStorage implements Storage {
     const requestProgress = (this.backend as Partial<WatchProgressRequester>).requestWatchProgress;
     if (typeof requestProgress !== 'function' || this.progressTimer !== undefined) return;
     const request = (): void => {
-      requestProgress.call(this.backend).catch((err: unknown) => {
-        this.lastError = err;
-      });
+      // a backend that throws instead of rejecting must not take the timer down
+      Promise.resolve()
+        .then(() => requestProgress.call(this.backend))
+        .catch((err: unknown) => {
+          this.lastError = err;
+        });
     };
     request();
     this.progressTimer = setInterval(request, 100);
