@@ -23,11 +23,11 @@ import type {
 } from '../interface.js';
 import { prefixOf, validateKey } from '../keys.js';
 import { parseResourceVersion } from '../resource-version.js';
+import { Dispatcher } from './dispatcher.js';
 import { EventHistory } from './history.js';
 import type { CacheEvent } from './history.js';
 import { deepFreeze, revisionOf, thaw } from './objects.js';
 import { WatcherRegistry } from './registry.js';
-import { Dispatcher } from './dispatcher.js';
 import { CacheStore } from './store.js';
 import { CacheWatcher } from './watcher.js';
 import type { Delivery, WatchScope } from './watcher.js';
@@ -48,8 +48,10 @@ export interface CachedStorageOptions {
   /** The prefix whose objects the cache holds, e.g. `/pods` (a trailing `/` is implied). */
   prefix: string;
   /**
-   * The storage key of an object, as kube's cacher KeyFunc. Default: `<prefix>/<namespace>/<name>`,
-   * or `<prefix>/<name>` when the object has no namespace (kube's NamespaceKeyFunc).
+   * The storage key of an object, as kube's cacher KeyFunc: backend events carry no keys, so the
+   * cache files every object by it, and refuses a write through it under the prefix at any other
+   * key. Default: `<prefix>/<namespace>/<name>`, or `<prefix>/<name>` when the object has no
+   * namespace (kube's NamespaceKeyFunc).
    */
   keyOf?: (obj: KubeObject) => string;
   /** How many recent changes are kept for watches that resume from a revision. Default 10000. */
@@ -109,7 +111,7 @@ export class CachedStorage implements Storage {
   private readonly readinessTimeoutMs: number;
   private readonly closeBackend: boolean;
 
-  private store = new CacheStore();
+  private readonly store = new CacheStore();
   private readonly history: EventHistory;
   private readonly watchers = new WatcherRegistry();
   private readonly dispatcher = new Dispatcher(DISPATCH_SLICE);
@@ -482,8 +484,10 @@ export class CachedStorage implements Storage {
       const target = rv ?? (await this.backend.currentRevision());
       if (!watcher.starting) return;
       if (options.sendInitialEvents === false) {
-        // no initial state: every change after the backend's current revision
-        this.startAfter(watcher, target);
+        // no initial state: every change after the backend's current revision, unless the cache
+        // began to reload meanwhile (its history is about to be replaced)
+        if (this.ready) this.startAfter(watcher, target);
+        else this.delegate(watcher, this.backend.watch(key, options));
         return;
       }
       const timeout = rv === undefined ? this.consistentReadTimeoutMs : this.freshnessTimeoutMs;

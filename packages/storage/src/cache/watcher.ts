@@ -66,11 +66,6 @@ export class CacheWatcher implements Watcher {
     private readonly onEnd: (watcher: CacheWatcher) => void,
   ) {}
 
-  /** True while the watcher takes live events. */
-  get open(): boolean {
-    return this.state === 'open';
-  }
-
   /** True until the watcher was started, delegated or ended. */
   get starting(): boolean {
     return this.state === 'starting';
