@@ -967,6 +967,23 @@ void describe('CachedStorage: upstream failures', () => {
     w.watcher.stop();
   });
 
+  void it('rides out a backend that is down for a while: no relist, no gap', async () => {
+    const { memory, backend, cache } = await setup();
+    const [a] = await createAll(cache, [['ns', 'a']]);
+    const w = new Reader(cache.watch('/pods', { recursive: true, resourceVersion: String(rv(a)) }));
+    const lists = backend.calls.list;
+    backend.down = true;
+    backend.dropWatches();
+    const b = await memory.create(key('ns', 'b'), pod('ns', 'b'));
+    await sleep(100);
+    backend.down = false;
+    await w.expect('ADDED', b);
+    const c = await memory.create(key('ns', 'c'), pod('ns', 'c'));
+    await w.expect('ADDED', c);
+    assert.equal(backend.calls.list, lists, 'the cache resumed its watch instead of relisting');
+    w.watcher.stop();
+  });
+
   void it('relists after a 410 from the backend and ends its watchers, which then resume or relist', async () => {
     const { memory, backend, cache } = await setup();
     const [a] = await createAll(cache, [['ns', 'a']]);
