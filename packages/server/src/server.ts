@@ -157,7 +157,10 @@ export class APIServer {
     this.server = new KapiServer({
       ...options,
       handler: this.handler,
-      onShutdown: () => this.config.storage.close(),
+      onShutdown: async () => {
+        await this.api.close();
+        await this.config.storage.close();
+      },
     });
     return this.server.listen();
   }
@@ -166,6 +169,9 @@ export class APIServer {
   async close(): Promise<void> {
     this.shuttingDown = true;
     if (this.server) await this.server.shutdown();
-    else await this.config.storage.close();
+    else {
+      await this.api.close();
+      await this.config.storage.close();
+    }
   }
 }

@@ -26,7 +26,8 @@ import type {
   Status,
   WatchEvent,
 } from '@kapi/apimachinery';
-import type { Storage, StorageWatchEvent } from '@kapi/storage';
+import { CachedStorage } from '@kapi/storage';
+import type { CachedStorageOptions, Storage, StorageWatchEvent } from '@kapi/storage';
 import type { Admission, AdmissionAttributes, AdmissionOperation } from '../admission.js';
 import { Discovery } from '../discovery.js';
 import type { DiscoveryGroup, DiscoveryResource } from '../discovery.js';
@@ -71,6 +72,11 @@ export interface APIOptions {
   admission?: Admission;
   /** Largest request body (default 3 MiB, as kube). */
   maxRequestBodyBytes?: number;
+  /**
+   * Serve reads and watches of every resource from a watch cache over `storage` (as kube-apiserver
+   * does): `true` for the defaults, or the cache's options. Default off.
+   */
+  watchCache?: boolean | Omit<CachedStorageOptions, 'prefix' | 'keyOf' | 'closeBackend'>;
   /** A watch without `timeoutSeconds` ends after a random time between this and twice this (default 1800 s, as kube). */
   minRequestTimeoutSeconds?: number;
 }
@@ -101,12 +107,33 @@ export class APIHandler {
     this.maxBody = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
     this.minTimeout = options.minRequestTimeoutSeconds ?? 1800;
     for (const config of options.resources) {
-      const r = installResource(options.scheme, options.storage, config);
+      const r = installResource(
+        options.scheme,
+        (keyRoot) => this.storageFor(options, keyRoot),
+        config,
+      );
       this.installed.push(r);
       for (const v of r.versions) this.routes.set(`${r.group}/${v}/${r.resource}`, r);
     }
     this.groups = this.discoveryGroups();
     this.discovery = new Discovery(this.groups);
+  }
+
+  private readonly caches: CachedStorage[] = [];
+
+  private storageFor(options: APIOptions, keyRoot: string): Storage {
+    if (options.watchCache === undefined || options.watchCache === false) return options.storage;
+    const cache = new CachedStorage(options.storage, {
+      ...(options.watchCache === true ? {} : options.watchCache),
+      prefix: keyRoot,
+    });
+    this.caches.push(cache);
+    return cache;
+  }
+
+  /** Closes the watch caches (the storage itself belongs to the host). */
+  async close(): Promise<void> {
+    await Promise.all(this.caches.map((c) => c.close()));
   }
 
   /** The installed resources. */

@@ -78,10 +78,15 @@ export interface InstalledResource {
   readonly scaleSubresource: ScaleSubresourceConfig | undefined;
 }
 
+/** Where a resource's objects live in storage: `/<resource>` for the core group, `/<group>/<resource>` otherwise. */
+export function keyRootOf(ref: { group: string; resource: string }): string {
+  return ref.group === '' ? `/${ref.resource}` : `/${ref.group}/${ref.resource}`;
+}
+
 /** Installs one resource: resolves it in the scheme and builds its store. Throws at start-up on a misconfiguration. */
 export function installResource(
   scheme: Scheme,
-  storage: Storage,
+  storage: Storage | ((keyRoot: string) => Storage),
   config: ResourceConfig,
 ): InstalledResource {
   const mappings = scheme.mappingsForGroupResource({
@@ -123,7 +128,9 @@ export function installResource(
     storageVersion,
     mappings: new Map(mappings.map((m) => [m.version, m])),
     store: new RegistryStore({
-      storage: config.storage ?? storage,
+      storage:
+        config.storage ?? (typeof storage === 'function' ? storage(keyRootOf(config)) : storage),
+      keyRoot: keyRootOf(config),
       group: config.group,
       resource: config.resource,
       kind: first.kind,
