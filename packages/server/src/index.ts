@@ -33,3 +33,7 @@ export * from './endpoints/resource.js';
 export * from './endpoints/not-found.js';
 export * from './server.js';
 export * from './openapi/index.js';
+export type { ScaleSubresourceConfig, Scale } from './endpoints/scale.js';
+export { SCALE_GVK } from './endpoints/scale.js';
+export * from './patch/index.js';
+export * from './managedfields/index.js';
