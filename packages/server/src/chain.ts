@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator, Authorizer } from './auth.js';
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
+import { withCacheControl } from './filters/cache-control.js';
 import { withCors } from './filters/cors.js';
 import type { CorsOptions } from './filters/cors.js';
 import { withMaxInFlight } from './filters/max-in-flight.js';
@@ -26,6 +27,7 @@ import type { RequestInfoOptions } from './request-info.js';
 /** The named positions of the chain, outermost first; hosts insert their own filters after any of them. */
 export const filterOrder = [
   'panicRecovery',
+  'cacheControl',
   'requestInfo',
   'metrics',
   'maxInFlight',
@@ -72,6 +74,7 @@ export function buildHandlerChain(apiHandler: Handler, config: HandlerChainConfi
   const longRunning = config.longRunning;
   const named: Record<FilterName, Filter | undefined> = {
     panicRecovery: withPanicRecovery(config.logger),
+    cacheControl: withCacheControl(),
     requestInfo: withRequestInfo(config.requestInfo),
     metrics: config.metrics ? withMetrics(config.metrics) : undefined,
     maxInFlight:

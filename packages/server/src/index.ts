@@ -15,6 +15,7 @@ export * from './filters/request-info.js';
 export * from './filters/max-in-flight.js';
 export * from './filters/timeout.js';
 export * from './filters/cors.js';
+export * from './filters/cache-control.js';
 export * from './filters/authentication.js';
 export * from './filters/authorization.js';
 export * from './filters/warnings.js';

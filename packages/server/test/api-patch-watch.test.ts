@@ -67,6 +67,17 @@ describe('PATCH', () => {
     assert.deepEqual(r.body.data, { x: '1' });
   });
 
+  it('drops maps a patch emptied, as kube does', async () => {
+    await patch({ metadata: { annotations: { only: 'x' } } }, 'application/merge-patch+json');
+    const r = await patch(
+      { metadata: { annotations: { only: null } } },
+      'application/merge-patch+json',
+    );
+    assert.equal(r.status, 200);
+    assert.equal(r.body.metadata.annotations, undefined);
+    assert.equal(r.headers.get('cache-control'), 'no-cache, private');
+  });
+
   it('applies JSON patches and answers a failed test with 422', async () => {
     const r = await patch(
       [{ op: 'add', path: '/data/z', value: '3' }],

@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  defaultFieldLabelConversion,
   defaultClusterScopedAttrs,
   defaultNamespaceScopedAttrs,
   supportedFieldLabels,
@@ -142,10 +143,11 @@ export function installResource(
       config.printerColumns !== undefined && config.printerColumns.length > 0
         ? columnsTableConvertor(config.printerColumns)
         : defaultTableConvertor,
-    fieldLabelConversion: supportedFieldLabels([
-      ...defaultFields,
-      ...(config.selectableFields ?? []),
-    ]),
+    // as kube: resources without their own field-label conversion use apimachinery's default wording
+    fieldLabelConversion:
+      config.selectableFields === undefined || config.selectableFields.length === 0
+        ? defaultFieldLabelConversion
+        : supportedFieldLabels([...defaultFields, ...(config.selectableFields ?? [])]),
     getAttrs:
       config.getAttrs ??
       (first.namespaced ? defaultNamespaceScopedAttrs : defaultClusterScopedAttrs),

@@ -111,6 +111,31 @@ function metaOf(obj: KubeObject): ObjectMeta {
   return obj.metadata;
 }
 
+/** The ObjectMeta fields Go omits when empty (`omitempty` maps and lists). */
+const omitEmptyMeta = [
+  'labels',
+  'annotations',
+  'finalizers',
+  'ownerReferences',
+  'managedFields',
+] as const;
+
+/** Drops empty metadata maps and lists, as kube's typed objects do when they are encoded. */
+function normalizeMeta(obj: KubeObject): void {
+  const meta = obj.metadata;
+  if (meta === undefined) return;
+  for (const field of omitEmptyMeta) {
+    const value = meta[field];
+    if (value === undefined) continue;
+    if (
+      value === null ||
+      (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)
+    ) {
+      Reflect.deleteProperty(meta, field);
+    }
+  }
+}
+
 /** Everything but metadata and status: what a generation counts changes of. */
 function specOf(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = obj;
@@ -268,6 +293,7 @@ export class RegistryStore {
     for (const w of this.strategy.warningsOnCreate?.(obj, options.context) ?? []) options.warn?.(w);
     await options.validate?.(obj, undefined);
     this.strategy.canonicalize?.(obj);
+    normalizeMeta(obj);
     return obj;
   }
 
@@ -364,6 +390,7 @@ export class RegistryStore {
         options.warn?.(w);
       await options.validate?.(obj, current);
       this.strategy.canonicalize?.(obj);
+      normalizeMeta(obj);
       const finalizers = obj.metadata?.finalizers ?? [];
       deleteAfter = (obj.metadata?.deletionTimestamp ?? null) !== null && finalizers.length === 0;
       return obj;
