@@ -30,6 +30,7 @@ import type {
 } from '../interface.js';
 import { prefixOf, validateKey } from '../keys.js';
 import { parseResourceVersion } from '../resource-version.js';
+import type { WatchProgressRequester } from '../cache/cached-storage.js';
 import { SortedKeys, compareKeys, prefixEnd } from './sorted-keys.js';
 import { MemoryWatcher, withResourceVersion } from './watcher.js';
 import type { PendingEvent } from './watcher.js';
@@ -85,6 +86,8 @@ interface WatchScope {
   prefix: string;
   predicate: Predicate | undefined;
   allowBookmarks: boolean;
+  /** Asked for `progressNotify` with bookmarks: gets a bookmark on {@link MemoryStorage.requestWatchProgress}. */
+  progressNotify: boolean;
 }
 
 const EXPIRED_LIST = 'The resourceVersion for the provided list is too old.';
@@ -112,9 +115,11 @@ const INCONSISTENT_CONTINUE =
  *   from the last resourceVersion it saw. Unlike the cacher, no write ever blocks on it, not even
  *   for a short budget.
  * - Bookmarks only for watches that allow them: the initial-events-end bookmark of a
- *   `sendInitialEvents` watch and one every {@link MemoryStorageOptions.bookmarkIntervalMs}.
+ *   `sendInitialEvents` watch, one every {@link MemoryStorageOptions.bookmarkIntervalMs}, and one
+ *   on demand ({@link MemoryStorage.requestWatchProgress}) for those that also asked for
+ *   `progressNotify`.
  */
-export class MemoryStorage implements Storage {
+export class MemoryStorage implements Storage, WatchProgressRequester {
   private revision = 1;
   /** Reads below this revision are compacted away (410). */
   private floor = 0;
@@ -378,6 +383,7 @@ export class MemoryStorage implements Storage {
       prefix: recursive ? prefixOf(key) : key,
       predicate: options.predicate?.empty === false ? options.predicate : undefined,
       allowBookmarks: options.allowBookmarks ?? false,
+      progressNotify: options.allowBookmarks === true && options.progressNotify === true,
     };
     const watcher = new MemoryWatcher(this.watchBufferSize, (w) => {
       this.watchers.delete(w);
@@ -467,6 +473,23 @@ export class MemoryStorage implements Storage {
         this.history[this.historyHead]!.rev <= target
       ) {
         this.evictOldest();
+      }
+    });
+  }
+
+  /**
+   * Gives every running watch that asked for `allowBookmarks` and `progressNotify` a BOOKMARK at
+   * the current revision now, as etcd's RequestWatchProgress. Writes hand their events to the
+   * watchers synchronously, so the bookmark is queued after every event up to that revision; a
+   * watcher whose queue is full gets none (it is about to be ended anyway).
+   */
+  requestWatchProgress(): Promise<void> {
+    return attempt(() => {
+      this.assertOpen();
+      for (const watcher of this.watchers) {
+        if (watcherScopes.get(watcher)?.progressNotify === true) {
+          watcher.offerBookmark(this.revision);
+        }
       }
     });
   }
