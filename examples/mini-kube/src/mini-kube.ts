@@ -7,6 +7,7 @@
 import { isAlreadyExists, isNotFound } from '@kapi/apimachinery';
 import { APIServer } from '@kapi/server';
 import type { Authenticator, FilterLogger, RegistryStore, ServeOptions } from '@kapi/server';
+import { CachedStorage } from '@kapi/storage';
 import type { Storage } from '@kapi/storage';
 import { systemMastersAuthorizer } from './auth.js';
 import { coreV1Printers, coreV1Protobuf, coreV1Resources, coreV1Scheme } from './core/index.js';
@@ -36,12 +37,16 @@ export class MiniKube {
     /** The API server, for hosts that want its handler, metrics or OpenAPI. */
     readonly server: APIServer,
     private readonly controller: NamespaceController,
-    private readonly shutdownTimeoutMs: number,
+    private readonly namespaceCache: CachedStorage,
+    private readonly shutdownTimeoutMs = 10_000,
   ) {}
 
   /** Builds the server, makes sure the system namespaces exist, and starts the namespace controller. */
   static async create(options: MiniKubeOptions): Promise<MiniKube> {
-    const namespaceStorage = new NamespaceDeletionStorage(options.storage);
+    // every resource's reads and watches come from a watch cache (the server makes them), the
+    // namespaces' too, under the storage that turns their deletion into termination
+    const namespaceCache = new CachedStorage(options.storage, { prefix: '/namespaces' });
+    const namespaceStorage = new NamespaceDeletionStorage(namespaceCache);
     // the admission plugin reads namespaces through the store the server installs below
     const lifecycle = new NamespaceLifecycle(async (name): Promise<Namespace | undefined> => {
       try {
@@ -57,6 +62,7 @@ export class MiniKube {
       resources: coreV1Resources.map((r) =>
         r.resource === 'namespaces' ? { ...r, storage: namespaceStorage } : r,
       ),
+      watchCache: true,
       protobuf: coreV1Protobuf(),
       admission: lifecycle,
       authenticator: options.authenticator,
@@ -75,14 +81,15 @@ export class MiniKube {
         ? { retryDelayMs: options.namespaceRetryDelayMs }
         : {}),
     });
+    const miniKube = new MiniKube(server, controller, namespaceCache, options.shutdownTimeoutMs);
     try {
       await ensureNamespaces(namespaces, SYSTEM_NAMESPACES);
     } catch (err) {
-      await server.close();
+      await miniKube.close();
       throw err;
     }
     controller.start();
-    return new MiniKube(server, controller, options.shutdownTimeoutMs ?? 10_000);
+    return miniKube;
   }
 
   /** Serves on a socket (HTTPS when `tls` is given); resolves with the bound address. */
@@ -96,6 +103,7 @@ export class MiniKube {
   async close(): Promise<void> {
     await this.controller.stop();
     await this.server.close();
+    await this.namespaceCache.close();
   }
 }
 

@@ -166,6 +166,13 @@ describe('Namespace', () => {
     assert.equal(deleted.body.status.phase, 'Terminating');
     assert.notEqual(deleted.body.metadata.deletionTimestamp, undefined);
 
+    const again = await kube.call('DELETE', `${NAMESPACES}/doomed`);
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+    assert.equal(
+      again.body.message,
+      'Operation cannot be fulfilled on namespaces "doomed": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+    );
+
     const refused = await kube.call('POST', `${ns}/configmaps`, configMap('late'));
     assert.equal(refused.status, 403, JSON.stringify(refused.body));
     assert.equal(

@@ -39,6 +39,12 @@ export interface NamespaceControllerOptions {
 
 type SyncResult = 'done' | 'retry';
 
+/** Another replica deleted the namespace first (or it was replaced): nothing is left to do. */
+function finishedElsewhere(err: unknown): boolean {
+  // the steps write with the namespace's uid as precondition, so a failed one means another namespace
+  return isStorageError(err, 'KeyNotFound') || isStorageError(err, 'InvalidObj');
+}
+
 /** Empties and removes namespaces that are being deleted. Start it once; stop it on shutdown. */
 export class NamespaceController {
   private readonly stopController = new AbortController();
@@ -119,8 +125,12 @@ export class NamespaceController {
         result = await this.sync(name);
       } catch (err) {
         if (this.stopped) return;
-        this.options.logger?.warn({ err, namespace: name }, 'namespace deletion step failed');
-        result = 'retry';
+        if (finishedElsewhere(err)) {
+          result = 'done';
+        } else {
+          this.options.logger?.warn({ err, namespace: name }, 'namespace deletion step failed');
+          result = 'retry';
+        }
       }
       if (result === 'retry') this.retryLater(name);
       else this.retries.delete(name);
@@ -179,12 +189,8 @@ export class NamespaceController {
       if (hasSpecFinalizers(ns)) return 'done';
     }
     if ((ns.metadata?.finalizers ?? []).length > 0) return 'done';
-    try {
-      await storage.delete(key, { preconditions });
-      this.options.logger?.info({ namespace: name }, 'namespace deleted');
-    } catch (err) {
-      if (!isStorageError(err, 'KeyNotFound')) throw err;
-    }
+    await storage.delete(key, { preconditions });
+    this.options.logger?.info({ namespace: name }, 'namespace deleted');
     return 'done';
   }
 }

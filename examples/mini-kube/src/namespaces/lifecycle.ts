@@ -4,7 +4,7 @@
  * deleted (as kube: k8s.io/apiserver pkg/admission/plugin/namespace/lifecycle admission.go).
  * @module
  */
-import { forbidden, notFound } from '@kapi/apimachinery';
+import { conflict, forbidden, notFound } from '@kapi/apimachinery';
 import type { KubeObject } from '@kapi/apimachinery';
 import type { Admission, AdmissionAttributes } from '@kapi/server';
 import { NAMESPACE_TERMINATING } from '../core/namespace.js';
@@ -17,6 +17,10 @@ export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', '
 export type NamespaceGetter = (name: string) => Promise<Namespace | undefined>;
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
+
+// as kube: k8s.io/kubernetes pkg/registry/core/namespace/storage REST.Delete (two spaces and all)
+const TERMINATING_CONFLICT =
+  'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.';
 
 function isNamespace(attributes: AdmissionAttributes): boolean {
   return attributes.kind.group === '' && attributes.kind.kind === 'Namespace';
@@ -61,16 +65,20 @@ export class NamespaceLifecycle implements Admission {
     return object;
   }
 
-  /** Refuses to delete a system namespace. */
+  /**
+   * Refuses to delete a system namespace, and (as kube's namespace storage does) to delete again a
+   * namespace that is already being emptied: this is the hook that sees an API DELETE.
+   */
   validate(attributes: AdmissionAttributes): Promise<void> {
-    if (
-      attributes.operation === 'DELETE' &&
-      isNamespace(attributes) &&
-      this.immortal.has(attributes.name)
-    ) {
+    if (attributes.operation !== 'DELETE' || !isNamespace(attributes)) return Promise.resolve();
+    if (this.immortal.has(attributes.name)) {
       return Promise.reject(
         forbidden(NAMESPACES, attributes.name, 'this namespace may not be deleted'),
       );
+    }
+    const current = attributes.oldObject as Namespace | undefined;
+    if (current?.metadata?.deletionTimestamp && (current.spec?.finalizers ?? []).length > 0) {
+      return Promise.reject(conflict(NAMESPACES, attributes.name, TERMINATING_CONFLICT));
     }
     return Promise.resolve();
   }
