@@ -28,9 +28,6 @@ function failure(code: number, reason: string, message: string, details?: object
 
 const CM_PATH = '/api/v1/namespaces/default/configmaps';
 
-const CACHE_CONTROL_TODO =
-  'mini-kube sends no Cache-Control; kube\'s handler chain sets "no-cache, private" on every response (reported to the lead)';
-
 describe('raw HTTP with curl', { concurrency: 4 }, () => {
   let server: MiniKube;
 
@@ -195,7 +192,7 @@ describe('raw HTTP with curl', { concurrency: 4 }, () => {
     assert.deepEqual(cm.data, { k: 'v' });
   });
 
-  it('API responses are not cacheable', { todo: CACHE_CONTROL_TODO }, async () => {
+  it('API responses are not cacheable', async () => {
     const response = await curl(server, `${CM_PATH}/raw`);
     assert.equal(response.status, 200, response.body);
     // as kube: apiserver endpoints/filters/cachecontrol.go, in DefaultBuildHandlerChain

@@ -499,27 +499,21 @@ stringData: {token: abc}
             assert.deepEqual(lines(await k(['get', ...c.args, '-o', 'name'])), c.names);
           });
         }
-        it(
-          'an unknown field is BadRequest, as a real cluster words it',
-          {
-            todo: 'mini-kube says "field label not supported: data.a"; kube registers no field-label conversion for ConfigMap, so runtime.DefaultMetaV1FieldSelectorConversion words it (reported to the lead)',
-          },
-          async () => {
-            const result = await suite.kubectl.fails([
-              'get',
-              'cm',
-              '-n',
-              'read',
-              '--field-selector',
-              'data.a=1',
-            ]);
-            // as kube: apimachinery runtime.DefaultMetaV1FieldSelectorConversion; cli-runtime EnhanceListError
-            assert.equal(
-              result.stderr,
-              'Error from server (BadRequest): Unable to find "/v1, Resource=configmaps" that match label selector "", field selector "data.a=1": "data.a" is not a known field selector: only "metadata.name", "metadata.namespace"\n',
-            );
-          },
-        );
+        it('an unknown field is BadRequest, as a real cluster words it', async () => {
+          const result = await suite.kubectl.fails([
+            'get',
+            'cm',
+            '-n',
+            'read',
+            '--field-selector',
+            'data.a=1',
+          ]);
+          // as kube: apimachinery runtime.DefaultMetaV1FieldSelectorConversion; cli-runtime EnhanceListError
+          assert.equal(
+            result.stderr,
+            'Error from server (BadRequest): Unable to find "/v1, Resource=configmaps" that match label selector "", field selector "data.a=1": "data.a" is not a known field selector: only "metadata.name", "metadata.namespace"\n',
+          );
+        });
       });
 
       it('--show-labels adds the LABELS column', async () => {

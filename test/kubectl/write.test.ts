@@ -14,9 +14,6 @@ const binary = await findKubectl(FULL_SUITE_VERSION);
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-const EMPTY_MAP_TODO =
-  'mini-kube keeps "labels": {} and "annotations": {}; kube decodes into typed objects, where an empty omitempty map disappears (reported to the lead)';
-
 describeOrSkip(binary.skip, `kubectl ${FULL_SUITE_VERSION}: writes`, { concurrency: 4 }, () => {
   let suite: KubectlSuite;
   const k = (args: string[], stdin?: string): Promise<string> =>
@@ -348,21 +345,17 @@ describeOrSkip(binary.skip, `kubectl ${FULL_SUITE_VERSION}: writes`, { concurren
     assert.deepEqual(await labels(), { team: 'core' });
   });
 
-  it(
-    'a map emptied by a patch is omitted, as Go encodes an empty omitempty map',
-    { todo: EMPTY_MAP_TODO },
-    async () => {
-      const ns = await suite.namespace('empty-map');
-      await k(['create', 'configmap', 'm', '-n', ns]);
-      await k(['label', 'cm', 'm', '-n', ns, 'only=1']);
-      await k(['annotate', 'cm', 'm', '-n', ns, 'only=1']);
-      await k(['label', 'cm', 'm', '-n', ns, 'only-']);
-      await k(['annotate', 'cm', 'm', '-n', ns, 'only-']);
-      const metadata = (await getJson('cm', 'm', ns)).metadata;
-      assert.equal(metadata.labels, undefined);
-      assert.equal(metadata.annotations, undefined);
-    },
-  );
+  it('a map emptied by a patch is omitted, as Go encodes an empty omitempty map', async () => {
+    const ns = await suite.namespace('empty-map');
+    await k(['create', 'configmap', 'm', '-n', ns]);
+    await k(['label', 'cm', 'm', '-n', ns, 'only=1']);
+    await k(['annotate', 'cm', 'm', '-n', ns, 'only=1']);
+    await k(['label', 'cm', 'm', '-n', ns, 'only-']);
+    await k(['annotate', 'cm', 'm', '-n', ns, 'only-']);
+    const metadata = (await getJson('cm', 'm', ns)).metadata;
+    assert.equal(metadata.labels, undefined);
+    assert.equal(metadata.annotations, undefined);
+  });
 
   it('annotate: add, refuse to overwrite, --overwrite, remove with key-', async () => {
     const ns = await suite.namespace('annotate');
