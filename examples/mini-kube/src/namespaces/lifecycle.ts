@@ -9,6 +9,7 @@ import type { KubeObject } from '@kapi/apimachinery';
 import type { Admission, AdmissionAttributes } from '@kapi/server';
 import { NAMESPACE_TERMINATING } from '../core/namespace.js';
 import type { Namespace } from '../core/namespace.js';
+import { hasSpecFinalizers } from './deletion.js';
 
 /** The namespaces that exist from the start and can never be deleted. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public'];
@@ -77,7 +78,7 @@ export class NamespaceLifecycle implements Admission {
       );
     }
     const current = attributes.oldObject as Namespace | undefined;
-    if (current?.metadata?.deletionTimestamp && (current.spec?.finalizers ?? []).length > 0) {
+    if (current?.metadata?.deletionTimestamp && hasSpecFinalizers(current)) {
       return Promise.reject(conflict(NAMESPACES, attributes.name, TERMINATING_CONFLICT));
     }
     return Promise.resolve();
