@@ -24,6 +24,7 @@ import type {
   UpdateOptions,
   Watcher,
   WatchOptions,
+  WatchProgressRequester,
 } from '@kapi/storage';
 import { RevisionLog } from './log.js';
 import type { CurrentRow, Mutation, MutationOutcome, SynchronousMode } from './log.js';
@@ -104,7 +105,7 @@ function prefixEnd(prefix: string): string {
  * share one commit. The file is locked for as long as the store is open, and the lock dies with
  * the process.
  */
-export class SqliteStorage implements Storage {
+export class SqliteStorage implements Storage, WatchProgressRequester {
   /** The database file. */
   readonly path: string;
   private readonly log: RevisionLog;
@@ -428,6 +429,7 @@ export class SqliteStorage implements Storage {
         // as kube: the cacher ends initial events with a bookmark only when bookmarks are allowed
         initialEventsEndBookmark: initialState && options.allowBookmarks === true,
         bookmarkIntervalMs: bookmarks ? this.bookmarkIntervalMs : 0,
+        progressNotify: bookmarks && options.progressNotify === true,
         startError: startError?.status,
         bufferSize: this.watchBufferSize,
         pageSize: this.pageSize,
@@ -456,6 +458,18 @@ export class SqliteStorage implements Storage {
   async currentRevision(): Promise<number> {
     this.assertOpen('/');
     return this.log.revision;
+  }
+
+  /**
+   * Makes every running watch that asked for `allowBookmarks` and `progressNotify` send a
+   * BOOKMARK at the store's revision as soon as it has delivered every change up to it, as etcd's
+   * RequestWatchProgress (a watch cache uses it to confirm it is fresh after writes elsewhere).
+   */
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so a closed store rejects
+  async requestWatchProgress(): Promise<void> {
+    this.assertOpen('/');
+    const revision = this.log.revision;
+    for (const watcher of this.watchers) watcher.requestProgress(revision);
   }
 
   async compact(revision: number): Promise<void> {

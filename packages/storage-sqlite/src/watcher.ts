@@ -41,6 +41,8 @@ export interface WatchSpec {
   initialEventsEndBookmark: boolean;
   /** Send a BOOKMARK this often while idle; 0 sends none. */
   bookmarkIntervalMs: number;
+  /** Send a BOOKMARK when the store asks for watch progress ({@link SqliteWatcher.requestProgress}). */
+  progressNotify: boolean;
   /** Deliver this ERROR and end, instead of watching. */
   startError: Status | undefined;
   /** Events held in memory before the watcher falls back to reading the log. */
@@ -65,6 +67,8 @@ export class SqliteWatcher implements Watcher {
   private stream: AsyncGenerator<StorageWatchEvent, void, undefined> | undefined;
   private wake: (() => void) | undefined;
   private nextBookmarkAt = 0;
+  /** A requested bookmark's revision, sent once every change up to it is delivered; 0: none. */
+  private progressTarget = 0;
   /** The revision the initial state is read at. */
   private initialAt: number;
   /** The revision of the last event or bookmark delivered. */
@@ -108,6 +112,17 @@ export class SqliteWatcher implements Watcher {
       this.buffer.push(event);
       this.lastQueued = event.revision;
     }
+    this.wakeUp();
+  }
+
+  /**
+   * Asks for a BOOKMARK at `revision` (the store's current one), sent right after every change up
+   * to it has been delivered (etcd's RequestWatchProgress); ignored unless the watch asked for
+   * progress.
+   */
+  requestProgress(revision: number): void {
+    if (this.stopped || !this.spec.progressNotify) return;
+    this.progressTarget = Math.max(this.progressTarget, revision);
     this.wakeUp();
   }
 
@@ -171,6 +186,16 @@ export class SqliteWatcher implements Watcher {
       this.nextBookmarkAt = Date.now() + this.spec.bookmarkIntervalMs;
       for (;;) {
         if (this.stopped) return;
+        if (this.progressTarget > 0 && this.deliveredThrough(this.progressTarget)) {
+          const revision = this.progressTarget;
+          this.progressTarget = 0;
+          // not below what was sent: a watch that starts later, or a newer bookmark, covers it
+          if (revision >= this.lastSent) {
+            this.lastSent = revision;
+            yield { type: 'BOOKMARK', object: bookmark(revision) };
+          }
+          continue;
+        }
         if (this.head < this.buffer.length) {
           const change = this.shift();
           const event = this.convert(change);
@@ -242,6 +267,18 @@ export class SqliteWatcher implements Watcher {
       object.metadata!.annotations = { [INITIAL_EVENTS_END_ANNOTATION]: 'true' };
       yield { type: 'BOOKMARK', object };
     }
+  }
+
+  /**
+   * True when every change in range up to `revision` has been delivered: none is left in the
+   * buffer, and none is left in the log for a watcher that fell back to reading it. Changes are
+   * offered as they commit, so one that is not lagging has every committed change buffered.
+   */
+  private deliveredThrough(revision: number): boolean {
+    if (this.head < this.buffer.length && this.buffer[this.head]!.revision <= revision) {
+      return false;
+    }
+    return !this.lagging || this.lastQueued >= revision;
   }
 
   private shift(): LogEvent {
