@@ -65,17 +65,63 @@ export function rowObject(obj: KubeObject, include: IncludeObject): KubeObject |
   return partial as KubeObject;
 }
 
-function cellValue(values: unknown[], type: PrinterColumn['type']): unknown {
-  if (values.length === 0) return null;
-  if (values.length === 1) {
-    const v = values[0];
-    if (type === 'string' && typeof v === 'object' && v !== null) return JSON.stringify(v);
-    return v;
+/**
+ * A duration as kube prints ages (k8s.io/apimachinery pkg/util/duration HumanDuration): `45s`,
+ * `3m12s`, `15m`, `5h20m`, `2d4h`, `1y30d`; `<invalid>` for a time well in the future.
+ */
+export function humanDuration(ms: number): string {
+  const seconds = Math.trunc(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.trunc(seconds / 60);
+  if (minutes < 10) {
+    const s = seconds % 60;
+    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
   }
-  // as kube's CRD table convertor: several results print as one comma-separated cell
-  return values
-    .map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)))
-    .join(',');
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.trunc(minutes / 60);
+  if (hours < 8) {
+    const m = minutes % 60;
+    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
+  }
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) {
+    const h = hours % 24;
+    return h === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${h}h`;
+  }
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
+  if (hours < 24 * 365 * 8) {
+    const days = Math.trunc(hours / 24) % 365;
+    const years = Math.trunc(hours / 24 / 365);
+    return days === 0 ? `${years}y` : `${years}y${days}d`;
+  }
+  return `${Math.trunc(hours / 24 / 365)}y`;
+}
+
+/**
+ * One printer-column cell as kube's CRD table convertor computes it: the first value the path
+ * selects, checked against the column's type (a mismatch prints nothing), dates as ages.
+ */
+function cellValue(values: unknown[], type: PrinterColumn['type'], now: number): unknown {
+  const value = values[0];
+  if (value === undefined || value === null) return null;
+  switch (type) {
+    case 'string':
+      // numbers and booleans print as JSON does; objects as JSON
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    case 'integer':
+      return typeof value === 'number' ? Math.trunc(value) : null;
+    case 'number':
+      return typeof value === 'number' ? value : null;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : null;
+    case 'date': {
+      if (typeof value !== 'string') return null;
+      const at = Date.parse(value);
+      return Number.isNaN(at) ? '<invalid>' : humanDuration(now - at);
+    }
+  }
 }
 
 /** kube's default convertor: Name and Created At. */
@@ -111,10 +157,11 @@ export function columnsTableConvertor(columns: readonly PrinterColumn[]): TableC
     ],
     rows: (objects, include) =>
       objects.map((obj) => {
+        const now = Date.now();
         const row: TableRow = {
           cells: [
             obj.metadata?.name ?? '',
-            ...compiled.map((c) => cellValue(c.path.evaluate(obj), c.column.type)),
+            ...compiled.map((c) => cellValue(c.path.evaluate(obj), c.column.type, now)),
           ],
         };
         const o = rowObject(obj, include);

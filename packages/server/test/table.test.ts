@@ -5,6 +5,7 @@ import {
   columnsTableConvertor,
   compileJsonPath,
   defaultTableConvertor,
+  humanDuration,
   toTable,
 } from '../src/index.js';
 
@@ -96,10 +97,51 @@ describe('Table', () => {
         ['Missing', 0],
       ],
     );
-    assert.deepEqual(full.rows[0]?.cells, ['p', 3, 'nginx,envoy', 'True', null]);
+    assert.deepEqual(full.rows[0]?.cells, ['p', 3, 'nginx', 'True', null]);
     assert.equal(full.rows[0]?.object, pod);
     const bare = toTable(convertor, [pod], {}, 'None', false);
     assert.equal(bare.rows[0]?.object, undefined);
     assert.deepEqual(bare.columnDefinitions, []);
   });
+});
+
+describe('printer-column cells as kube computes them', () => {
+  it('prints dates as ages and drops values of the wrong type', () => {
+    const created = new Date(Date.now() - 5 * 60 * 1000 - 3000).toISOString();
+    const convertor = columnsTableConvertor([
+      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      { name: 'Bad', type: 'integer', jsonPath: '.metadata.name' },
+      { name: 'Broken', type: 'date', jsonPath: '.spec.when' },
+    ]);
+    const obj = {
+      ...pod,
+      metadata: { ...pod.metadata, creationTimestamp: created },
+      spec: { when: 'not a time' },
+    };
+    assert.deepEqual(convertor.rows([obj], 'None')[0]?.cells, ['p', '5m3s', null, '<invalid>']);
+  });
+
+  const durations: [number, string][] = [
+    [-5000, '<invalid>'],
+    [-500, '0s'],
+    [0, '0s'],
+    [119_000, '119s'],
+    [120_000, '2m'],
+    [185_000, '3m5s'],
+    [15 * 60_000, '15m'],
+    [179 * 60_000, '179m'],
+    [3 * 3_600_000, '3h'],
+    [5 * 3_600_000 + 20 * 60_000, '5h20m'],
+    [30 * 3_600_000, '30h'],
+    [52 * 3_600_000, '2d4h'],
+    [72 * 3_600_000, '3d'],
+    [30 * 86_400_000, '30d'],
+    [(2 * 365 + 30) * 86_400_000, '2y30d'],
+    [9 * 365 * 86_400_000, '9y'],
+  ];
+  for (const [ms, want] of durations) {
+    it(`${ms} ms → ${want}`, () => {
+      assert.equal(humanDuration(ms), want);
+    });
+  }
 });

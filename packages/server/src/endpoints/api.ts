@@ -109,7 +109,7 @@ export class APIHandler {
     for (const config of options.resources) {
       const r = installResource(
         options.scheme,
-        (keyRoot) => this.storageFor(options, keyRoot),
+        (keyRoot, own) => this.storageFor(options, keyRoot, own),
         config,
       );
       this.installed.push(r);
@@ -121,9 +121,10 @@ export class APIHandler {
 
   private readonly caches: CachedStorage[] = [];
 
-  private storageFor(options: APIOptions, keyRoot: string): Storage {
-    if (options.watchCache === undefined || options.watchCache === false) return options.storage;
-    const cache = new CachedStorage(options.storage, {
+  private storageFor(options: APIOptions, keyRoot: string, own: Storage | undefined): Storage {
+    const backend = own ?? options.storage;
+    if (options.watchCache === undefined || options.watchCache === false) return backend;
+    const cache = new CachedStorage(backend, {
       ...(options.watchCache === true ? {} : options.watchCache),
       prefix: keyRoot,
     });

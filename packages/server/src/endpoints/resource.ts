@@ -43,6 +43,8 @@ export interface ResourceConfig {
   strategy?: ResourceStrategy;
   /** Columns for `kubectl get`; default Name and Created At. */
   printerColumns?: readonly PrinterColumn[];
+  /** A convertor of its own, for columns JSONPath cannot compute (counts, ages, joined fields); wins over `printerColumns`. */
+  table?: TableConvertor;
   /** Fields beyond `metadata.name` and `metadata.namespace` a field selector may use. */
   selectableFields?: readonly string[];
   /** Reads an object's labels and selectable fields; required when `selectableFields` are given. */
@@ -87,7 +89,7 @@ export function keyRootOf(ref: { group: string; resource: string }): string {
 /** Installs one resource: resolves it in the scheme and builds its store. Throws at start-up on a misconfiguration. */
 export function installResource(
   scheme: Scheme,
-  storage: Storage | ((keyRoot: string) => Storage),
+  storage: Storage | ((keyRoot: string, own: Storage | undefined) => Storage),
   config: ResourceConfig,
 ): InstalledResource {
   const mappings = scheme.mappingsForGroupResource({
@@ -130,7 +132,9 @@ export function installResource(
     mappings: new Map(mappings.map((m) => [m.version, m])),
     store: new RegistryStore({
       storage:
-        config.storage ?? (typeof storage === 'function' ? storage(keyRootOf(config)) : storage),
+        typeof storage === 'function'
+          ? storage(keyRootOf(config), config.storage)
+          : (config.storage ?? storage),
       keyRoot: keyRootOf(config),
       group: config.group,
       resource: config.resource,
@@ -140,9 +144,10 @@ export function installResource(
     }),
     verbs: new Set(config.verbs ?? ALL_VERBS),
     table:
-      config.printerColumns !== undefined && config.printerColumns.length > 0
+      config.table ??
+      (config.printerColumns !== undefined && config.printerColumns.length > 0
         ? columnsTableConvertor(config.printerColumns)
-        : defaultTableConvertor,
+        : defaultTableConvertor),
     // as kube: resources without their own field-label conversion use apimachinery's default wording
     fieldLabelConversion:
       config.selectableFields === undefined || config.selectableFields.length === 0

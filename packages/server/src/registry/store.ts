@@ -513,6 +513,8 @@ export class RegistryStore {
     this.checkPreconditions(current, options.preconditions, name);
     const finalizers = current.metadata?.finalizers ?? [];
     if (finalizers.length > 0) {
+      // as kube's Store.Delete: validating admission sees the delete before anything is marked
+      await options.validate?.(current, current);
       if (current.metadata?.deletionTimestamp) return { result: current, deleted: false };
       // the deletion timestamp is the server's own change: written directly, outside update validation
       const mark = (latest: KubeObject | undefined): KubeObject => {
