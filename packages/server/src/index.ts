@@ -38,3 +38,4 @@ export type { ScaleSubresourceConfig, Scale } from './endpoints/scale.js';
 export { SCALE_GVK } from './endpoints/scale.js';
 export * from './patch/index.js';
 export * from './managedfields/index.js';
+export * from './filters/audit.js';
