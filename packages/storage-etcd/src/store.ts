@@ -30,6 +30,7 @@ import type {
   UpdateFunction,
   UpdateOptions,
   WatchOptions,
+  WatchProgressRequester,
   Watcher,
 } from '@kapi/storage';
 import { newEtcdClient } from './client.js';
@@ -167,7 +168,7 @@ const inconsistentContinueMessage =
  * object is its mod revision. Several stores (in one process or many) may share one etcd; each
  * sees only its prefix. `compact()` compacts the whole etcd, as kube's compactor does.
  */
-export class EtcdStorage implements Storage {
+export class EtcdStorage implements Storage, WatchProgressRequester {
   private readonly client: Etcd3;
   private readonly ownsClient: boolean;
   private readonly prefix: string;
@@ -642,6 +643,20 @@ export class EtcdStorage implements Storage {
 
   currentRevision(): Promise<number> {
     return this.headRevision(undefined);
+  }
+
+  /**
+   * Makes every running watch that asked for `allowBookmarks` and `progressNotify` send a BOOKMARK
+   * at etcd's current revision (or later) once it has delivered every event up to it, as kube
+   * uses etcd's RequestWatchProgress; see `ProgressProbe` in watch.ts for why that is not used.
+   */
+  async requestWatchProgress(): Promise<void> {
+    if (![...this.watches].some((watch) => watch.wantsProgress)) {
+      if (this.closed) throw StorageError.unreachable('/', 'the store is closed');
+      return;
+    }
+    const revision = await this.headRevision(undefined);
+    for (const watch of this.watches) watch.requestProgress(revision);
   }
 
   async compact(revision: number): Promise<void> {

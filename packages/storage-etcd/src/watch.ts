@@ -6,6 +6,11 @@
  * The stream is re-opened after any break (etcd restarted, connection lost) at the revision after
  * the last one delivered, so no event is lost or repeated; the etcd3 client's own watcher resumes
  * at the response header revision, which can skip events a catching-up watcher has not received.
+ *
+ * Progress on demand ({@link EtcdWatch.requestProgress}) does not use etcd's RequestProgress:
+ * before etcd 3.4.31 / 3.5.13 its answer can overtake events still queued for the watch
+ * (etcd-io/etcd#15220, #17507; kube's ConsistentListFromCache needs those versions), and 3.4.23 is
+ * what Kapi is tested on. A {@link ProgressProbe} proves the watch's position instead.
  * @module
  */
 import { ClientClosedError } from 'etcd3';
@@ -54,6 +59,8 @@ interface WatchStream {
 const pauseAbove = 1000;
 const resumeBelow = 100;
 const firstReconnectDelayMs = 50;
+/** A progress probe that hears nothing from etcd for this long gives up. */
+const probeIdleMs = 10_000;
 
 /** Ends a stream without the etcd3 client taking the cancel for a failed host. */
 function closeStream(stream: WatchStream): void {
@@ -93,6 +100,17 @@ export class EtcdWatch implements Watcher {
   private paused = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelayMs = firstReconnectDelayMs;
+  /** `nextRevision` is known (the initial state, if any, is queued). */
+  private prepared = false;
+  /** The revision the watch started at: no bookmark below it. */
+  private floor = 0;
+  /** The highest revision a progress request wants a bookmark at; 0 when none is pending. */
+  private progressTarget = 0;
+  private probe: ProgressProbe | undefined;
+  /** A probe's finding, applied once the stream has delivered through its last change in range. */
+  private proof: ProbeResult | undefined;
+  /** Where the last probe etcd refused (compacted, not permitted) started: not retried there. */
+  private refusedProbeFrom = -1;
   private readonly onAbort = () => {
     this.stop();
   };
@@ -122,9 +140,27 @@ export class EtcdWatch implements Watcher {
     void this.run();
   }
 
+  /** True when the watch asked for progress notifications it can receive as bookmarks. */
+  get wantsProgress(): boolean {
+    return this.options.allowBookmarks === true && this.options.progressNotify === true;
+  }
+
+  /**
+   * Asks for a BOOKMARK at `revision` (etcd's current revision, read by the caller) or later,
+   * delivered after every event up to it; ignored unless {@link wantsProgress}.
+   */
+  requestProgress(revision: number): void {
+    if (this.stopped || !this.wantsProgress) return;
+    this.progressTarget = Math.max(this.progressTarget, revision);
+    this.settleProgress();
+  }
+
   private async run(): Promise<void> {
     try {
       this.nextRevision = await this.prepare();
+      this.floor = this.nextRevision - 1;
+      this.prepared = true;
+      this.settleProgress();
       if (!this.stopped) this.connect();
     } catch (err) {
       if (!this.stopped) this.fail(err);
@@ -244,6 +280,7 @@ export class EtcdWatch implements Watcher {
       return;
     }
     if (last >= this.nextRevision) this.nextRevision = last + 1;
+    this.settleProgress();
   }
 
   /** A progress notification: every event up to `revision` was delivered. */
@@ -253,6 +290,50 @@ export class EtcdWatch implements Watcher {
     if (this.options.allowBookmarks === true && revision >= this.lastSent) {
       this.emitBookmark(revision);
     }
+    this.settleProgress();
+  }
+
+  /**
+   * Answers a pending progress request once the stream has delivered through its target: with a
+   * bookmark, after the events already queued. Until then a probe finds where the stream must get.
+   */
+  private settleProgress(): void {
+    if (!this.prepared || this.stopped || this.progressTarget === 0) return;
+    const proof = this.proof;
+    if (proof !== undefined && this.nextRevision - 1 >= proof.lastInRange) {
+      this.proof = undefined;
+      // the probe saw no change in range after lastInRange up to its revision
+      if (proof.revision >= this.nextRevision) this.nextRevision = proof.revision + 1;
+    }
+    const position = this.nextRevision - 1;
+    if (position >= this.progressTarget) {
+      const revision = Math.max(this.progressTarget, this.lastSent);
+      this.progressTarget = 0;
+      this.proof = undefined;
+      this.probe?.stop();
+      this.probe = undefined;
+      if (revision >= this.floor) this.emitBookmark(revision);
+      return;
+    }
+    if (this.probe !== undefined) {
+      this.probe.raise(this.progressTarget);
+    } else if (this.proof === undefined && position + 1 !== this.refusedProbeFrom) {
+      const probe = new ProgressProbe(this.source, position + 1, this.progressTarget, (outcome) => {
+        this.onProbeDone(probe, outcome);
+      });
+      this.probe = probe;
+      probe.start();
+    }
+  }
+
+  private onProbeDone(probe: ProgressProbe, outcome: ProbeOutcome): void {
+    if (this.probe !== probe) return;
+    this.probe = undefined;
+    // a failed probe is tried again on the next request, never in a loop
+    if (outcome === 'refused') this.refusedProbeFrom = probe.from;
+    if (outcome === 'refused' || outcome === 'broken') return;
+    this.proof = outcome;
+    this.settleProgress();
   }
 
   /** One etcd event through the predicate, as kube's watchChan.transform. */
@@ -327,6 +408,8 @@ export class EtcdWatch implements Watcher {
     if (this.stopped) return;
     this.stopped = true;
     this.generation++;
+    this.probe?.stop();
+    this.probe = undefined;
     this.abort.abort();
     this.options.signal?.removeEventListener('abort', this.onAbort);
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
@@ -346,5 +429,136 @@ export class EtcdWatch implements Watcher {
         return Promise.resolve({ done: true, value: undefined });
       },
     };
+  }
+}
+
+/**
+ * What a probe found: every change in etcd up to `revision` was seen, and the last one in the
+ * watched range was at `lastInRange` (0: none since the probe's start).
+ */
+interface ProbeResult {
+  revision: number;
+  lastInRange: number;
+}
+
+/** How a probe ended: a finding, `refused` by etcd (compacted, not permitted), or `broken`. */
+type ProbeOutcome = ProbeResult | 'refused' | 'broken';
+
+/** True when `key` is in the range a watch covers (`end` undefined: the single key `start`). */
+function inRange(key: Buffer, start: Buffer, end: Buffer | undefined): boolean {
+  if (end === undefined) return key.equals(start);
+  if (Buffer.compare(key, start) < 0) return false;
+  return (end.length === 1 && end[0] === 0) || Buffer.compare(key, end) < 0;
+}
+
+/**
+ * Proves how far a watch has got without etcd's RequestProgress: a short-lived watch of the whole
+ * key space from the watch's next revision until it passes the target. etcd sends each watch's
+ * events in revision order, never splitting a revision, and every revision is a write somewhere,
+ * so once the probe has seen the target it has seen every change up to it; the watch has then
+ * delivered everything up to the target as soon as it has delivered the last of those changes in
+ * its own range. Costs one read of the changes since the watch's position, all keys; etcd keeps
+ * no history below a compaction, so a watch whose position was compacted cannot be probed.
+ */
+class ProgressProbe {
+  private stream: WatchStream | undefined;
+  private stopped = false;
+  private seen = 0;
+  private lastInRange = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly source: WatchSource,
+    /** The first revision probed: the watch's next one. */
+    readonly from: number,
+    private target: number,
+    private readonly done: (outcome: ProbeOutcome) => void,
+  ) {}
+
+  start(): void {
+    this.touch();
+    this.source.client.watchClient.watch().then(
+      (opened) => {
+        const stream = opened as unknown as WatchStream;
+        if (this.stopped) {
+          stream.on('error', () => undefined);
+          closeStream(stream);
+          return;
+        }
+        this.stream = stream;
+        stream.on('data', (res) => {
+          this.onResponse(res);
+        });
+        stream.on('error', () => {
+          this.finish('broken');
+        });
+        stream.on('end', () => {
+          this.finish('broken');
+        });
+        // every key: from "\0" to the end of the key space
+        stream.write({
+          create_request: {
+            key: Buffer.from([0]),
+            range_end: Buffer.from([0]),
+            start_revision: this.from,
+          },
+        });
+      },
+      () => {
+        this.finish('broken');
+      },
+    );
+  }
+
+  /** Keeps probing up to a higher target. */
+  raise(target: number): void {
+    this.target = Math.max(this.target, target);
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.idleTimer);
+    const stream = this.stream;
+    this.stream = undefined;
+    if (stream !== undefined) closeStream(stream);
+  }
+
+  private onResponse(res: IWatchResponse): void {
+    if (this.stopped) return;
+    this.touch();
+    if (res.canceled) {
+      this.finish('refused');
+      return;
+    }
+    if (res.created) return;
+    if (res.events.length === 0) {
+      // etcd sends a progress notification only to a watch that is in sync
+      this.seen = Math.max(this.seen, Number(res.header.revision));
+    }
+    for (const event of res.events) {
+      const revision = Number(event.kv.mod_revision);
+      this.seen = Math.max(this.seen, revision);
+      if (inRange(event.kv.key, this.source.key, this.source.rangeEnd)) {
+        this.lastInRange = Math.max(this.lastInRange, revision);
+      }
+    }
+    if (this.seen >= this.target) {
+      this.finish({ revision: this.seen, lastInRange: this.lastInRange });
+    }
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.finish('broken');
+    }, probeIdleMs);
+    this.idleTimer.unref();
+  }
+
+  private finish(outcome: ProbeOutcome): void {
+    if (this.stopped) return;
+    this.stop();
+    this.done(outcome);
   }
 }
