@@ -7,7 +7,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Http2SecureServer } from 'node:http2';
 import type { Handler, RequestContext } from '../handler.js';
+import { createHttp2Server } from './http2.js';
+import type { Http2Options, Http2Serving } from './http2.js';
 import { createUpgradeListener } from './websocket.js';
 
 /** Handles a connection upgrade (e.g. a websocket watch). */
@@ -34,6 +37,11 @@ export interface ServeOptions {
   onShutdown?: () => Promise<void>;
   /** Largest request header block in bytes (default 1 MiB). */
   maxHeaderSize?: number;
+  /**
+   * Serve HTTP/2 as well as HTTP/1.1 (TLS only; clients choose by ALPN), with the rapid-reset
+   * bounds of {@link Http2Options}. Off by default.
+   */
+  http2?: boolean | Http2Options;
 }
 
 /**
@@ -42,8 +50,10 @@ export interface ServeOptions {
  * `ctx.shutdown`, in-flight requests get until the deadline, then the host's `onShutdown` runs.
  */
 export class KapiServer {
-  /** The node server, for hosts that need it. */
-  readonly server: Server;
+  /** The node server, for hosts that need it: an HTTP/2 secure server when `http2` is on. */
+  readonly server: Server | Http2SecureServer;
+  /** The HTTP/2 serving state, when `http2` is on. */
+  readonly http2: Http2Serving | undefined;
   private readonly shutdownController = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   /** Sockets taken over by upgrades (websocket watches): the HTTP server no longer tracks them. */
@@ -52,28 +62,44 @@ export class KapiServer {
 
   constructor(private readonly options: ServeOptions) {
     const listener = (req: IncomingMessage, res: ServerResponse) => {
-      this.serve(req, res);
+      void this.serve(req, res);
     };
     const maxHeaderSize = options.maxHeaderSize ?? 1024 * 1024;
-    this.server = options.tls
-      ? createHttpsServer(
-          {
-            cert: options.tls.cert,
-            key: options.tls.key,
-            ...(options.tls.ca !== undefined ? { ca: options.tls.ca } : {}),
-            requestCert: options.tls.requestCert ?? false,
-            rejectUnauthorized: false,
-            maxHeaderSize,
-          },
-          listener,
-        )
-      : createHttpServer({ maxHeaderSize }, listener);
+    if (options.http2 !== undefined && options.http2 !== false && !options.tls) {
+      throw new Error('HTTP/2 is served over TLS only: give tls too');
+    }
+    this.http2 =
+      options.tls && options.http2 !== undefined && options.http2 !== false
+        ? createHttp2Server(
+            {
+              tls: options.tls,
+              maxHeaderSize,
+              ...(options.http2 === true ? {} : { limits: options.http2 }),
+            },
+            (req, res) => this.serve(req, res),
+          )
+        : undefined;
+    this.server = this.http2
+      ? this.http2.server
+      : options.tls
+        ? createHttpsServer(
+            {
+              cert: options.tls.cert,
+              key: options.tls.key,
+              ...(options.tls.ca !== undefined ? { ca: options.tls.ca } : {}),
+              requestCert: options.tls.requestCert ?? false,
+              rejectUnauthorized: false,
+              maxHeaderSize,
+            },
+            listener,
+          )
+        : createHttpServer({ maxHeaderSize }, listener);
     const upgrade =
       options.upgrade ??
       createUpgradeListener(options.handler, {
         shutdown: this.shutdownController.signal,
         track: (done, socket) => {
-          this.track(done);
+          void this.track(done);
           this.upgraded.add(socket);
           socket.once('close', () => this.upgraded.delete(socket));
         },
@@ -116,7 +142,7 @@ export class KapiServer {
     return { host, port, url: `${scheme}://${urlHost}:${port}` };
   }
 
-  private serve(req: IncomingMessage, res: ServerResponse): void {
+  private serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const controller = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) controller.abort(new Error('client disconnected'));
@@ -128,7 +154,7 @@ export class KapiServer {
       receivedAt: performance.now(),
       warnings: [],
     };
-    this.track(
+    return this.track(
       this.options.handler(req, res, ctx).catch(() => {
         if (!res.headersSent) {
           res.statusCode = 500;
@@ -140,9 +166,10 @@ export class KapiServer {
     );
   }
 
-  private track(work: Promise<void>): void {
+  private track(work: Promise<void>): Promise<void> {
     const done = work.finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
+    return done;
   }
 
   /** Shuts down gracefully; calling it again returns the same promise. */
@@ -158,7 +185,12 @@ export class KapiServer {
         resolve();
       }),
     );
-    this.server.closeIdleConnections();
+    if (this.http2) {
+      // GOAWAY: no new streams; open ones finish (watches end on the shutdown signal)
+      for (const session of this.http2.sessions) session.close();
+    } else {
+      (this.server as Server).closeIdleConnections();
+    }
     const deadline = this.options.shutdownTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -166,7 +198,12 @@ export class KapiServer {
       new Promise((resolve) => (timer = setTimeout(resolve, deadline))),
     ]);
     clearTimeout(timer);
-    this.server.closeAllConnections();
+    if (this.http2) {
+      for (const session of this.http2.sessions) session.destroy();
+      for (const socket of this.http2.http1Sockets) socket.destroy();
+    } else {
+      (this.server as Server).closeAllConnections();
+    }
     for (const socket of this.upgraded) socket.destroy();
     await closed;
     await this.options.onShutdown?.();
