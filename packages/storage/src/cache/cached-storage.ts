@@ -370,7 +370,7 @@ export class CachedStorage implements Storage {
     if (rv === 0) return true;
     if (rv === undefined) {
       const current = await this.backend.currentRevision();
-      return (await this.waitFor(current, this.consistentReadTimeoutMs, signal)) && this.ready;
+      return (await this.waitFor(current, this.consistentWaitMs(), signal)) && this.ready;
     }
     if (await this.waitFor(rv, this.freshnessTimeoutMs, signal)) return this.ready;
     // the cache lags behind a backend that has the revision: the backend serves, never stale
@@ -490,7 +490,7 @@ export class CachedStorage implements Storage {
         else this.delegate(watcher, this.backend.watch(key, options));
         return;
       }
-      const timeout = rv === undefined ? this.consistentReadTimeoutMs : this.freshnessTimeoutMs;
+      const timeout = rv === undefined ? this.consistentWaitMs() : this.freshnessTimeoutMs;
       const fresh = (await this.waitFor(target, timeout, undefined)) && this.ready;
       if (!watcher.starting) return;
       if (!fresh) {
@@ -769,6 +769,17 @@ export class CachedStorage implements Storage {
   private stopBookmarks(): void {
     clearInterval(this.bookmarkTimer);
     this.bookmarkTimer = undefined;
+  }
+
+  /**
+   * How long a consistent read waits for the cache. A backend that cannot be asked for progress
+   * may never tell the cache it is current (writes elsewhere move the shared revision silently),
+   * so without progress requests a cache that is behind hands the read to the backend at once
+   * (as kube serves consistent reads from its cache only when etcd answers progress requests).
+   */
+  private consistentWaitMs(): number {
+    const requestProgress = (this.backend as Partial<WatchProgressRequester>).requestWatchProgress;
+    return typeof requestProgress === 'function' ? this.consistentReadTimeoutMs : 0;
   }
 
   /** While reads wait for the cache, asks the backend for progress (kube's conditionalProgressRequester). */
