@@ -36,7 +36,8 @@ export interface FastifyInstanceLike {
   }): unknown;
 }
 
-type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+/** The HTTP methods the plugin routes. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** The fastify plugin {@link kapiFastify} returns. */
 export type KapiFastifyPlugin = (
