@@ -55,7 +55,13 @@ export class KapiServer {
   /** The HTTP/2 serving state, when `http2` is on. */
   readonly http2: Http2Serving | undefined;
   private readonly shutdownController = new AbortController();
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Requests (and upgrades) whose handlers have not finished. */
+  private active = 0;
+  /** Resolves the shutdown's wait once `active` reaches zero. */
+  private drained: (() => void) | undefined;
+  private readonly untrack = () => {
+    if (--this.active === 0) this.drained?.();
+  };
   /** Sockets taken over by upgrades (websocket watches): the HTTP server no longer tracks them. */
   private readonly upgraded = new Set<Duplex>();
   private closing: Promise<void> | undefined;
@@ -144,7 +150,8 @@ export class KapiServer {
 
   private serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const controller = new AbortController();
-    res.once('close', () => {
+    // a response emits close once: on() spares once()'s wrapper on this hot path
+    res.on('close', () => {
       if (!res.writableFinished) controller.abort(new Error('client disconnected'));
     });
     if (this.shuttingDown) res.setHeader('Connection', 'close');
@@ -154,22 +161,30 @@ export class KapiServer {
       receivedAt: performance.now(),
       warnings: [],
     };
-    return this.track(
-      this.options.handler(req, res, ctx).catch(() => {
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end();
-        } else {
-          res.destroy();
-        }
-      }),
-    );
+    this.active++;
+    return this.options.handler(req, res, ctx).then(this.untrack, () => {
+      // the panic-recovery filter answers errors; this guards a chain built without it
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      } else {
+        res.destroy();
+      }
+      this.untrack();
+    });
   }
 
   private track(work: Promise<void>): Promise<void> {
-    const done = work.finally(() => this.inFlight.delete(done));
-    this.inFlight.add(done);
-    return done;
+    this.active++;
+    return work.then(this.untrack, this.untrack);
+  }
+
+  /** Resolves when no handler is running. */
+  private idle(): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.drained = resolve;
+    });
   }
 
   /** Shuts down gracefully; calling it again returns the same promise. */
@@ -194,7 +209,7 @@ export class KapiServer {
     const deadline = this.options.shutdownTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.inFlight]),
+      this.idle(),
       new Promise((resolve) => (timer = setTimeout(resolve, deadline))),
     ]);
     clearTimeout(timer);
