@@ -147,6 +147,20 @@ describe('websocket watch', () => {
     assert.equal(missing.body.reason, 'NotFound');
   });
 
+  it('counts a websocket watch in the request metrics once it closes', async () => {
+    const client = await open(`${url}/api/v1/namespaces/metrics-ns/configmaps?watch=true`);
+    client.ws.close();
+    await client.closed;
+    let text = '';
+    const counted =
+      /apiserver_request_total\{[^}]*verb="WATCH"[^}]*resource="configmaps"[^}]*\} [1-9]/;
+    for (let i = 0; i < 50 && !counted.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      text = String((await call(url, 'GET', '/metrics')).body);
+    }
+    assert.match(text, counted);
+  });
+
   it('ends open websocket watches when the server shuts down', async () => {
     const { server: other, url: otherUrl } = await startTestServer();
     const client = await open(`${otherUrl}${cmPath}?watch=true`);

@@ -75,6 +75,8 @@ export function createUpgradeListener(
       release: () => {
         released = true;
         res.detachSocket(socket as unknown as Socket);
+        // filters that act when the response closes (metrics, audit) see the websocket close
+        socket.once('close', () => res.emit('close'));
       },
     });
     const controller = new AbortController();
