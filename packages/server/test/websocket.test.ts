@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { ProtobufRegistry } from '@kapi/apimachinery';
 import type { APIServer, Authenticator } from '../src/index.js';
 import { alwaysDenyAuthorizer } from '../src/index.js';
 import { call, startTestServer } from './api-fixtures.js';
@@ -235,6 +236,100 @@ describe('websocket watch authentication and authorization', () => {
       const client = new Client(ws);
       await once(ws, 'open');
       assert.deepEqual(seen, ['alice watch configmaps']);
+      ws.close();
+      await client.closed;
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('websocket watch in protobuf', () => {
+  it('sends one WatchEvent message per binary frame, without the stream length prefix', async () => {
+    const registry = new ProtobufRegistry().defineKind(
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+      'k8s.io.api.core.v1.ConfigMap',
+      {
+        metadata: [1, 'ObjectMeta'],
+        immutable: [4, '*bool'],
+        data: [2, 'map<string,string>'],
+        binaryData: [3, 'map<string,bytes>'],
+      },
+    );
+    const { server, url } = await startTestServer({ protobuf: registry });
+    try {
+      const ws = new WebSocket(
+        `${url.replace(/^http/, 'ws')}${cmPath}?watch=true&fieldSelector=metadata.name%3Dpb`,
+        { headers: { accept: 'application/vnd.kubernetes.protobuf;stream=watch' } },
+      );
+      const frames: { data: Buffer; binary: boolean }[] = [];
+      ws.on('message', (data: Buffer, binary: boolean) => frames.push({ data, binary }));
+      await once(ws, 'open');
+      await call(url, 'POST', cmPath, configMap('pb', { k: 'v' }));
+      await call(url, 'DELETE', `${cmPath}/pb`);
+      for (let i = 0; i < 100 && frames.length < 2; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      const events = await Promise.all(
+        frames.map(async (f) => {
+          assert.equal(f.binary, true);
+          // a whole WatchEvent message: no 4-byte length prefix as on the HTTP stream
+          return registry.decodeWatchEvent(f.data);
+        }),
+      );
+      assert.deepEqual(
+        events.map((e) => [e.type, (e.object as Json).kind, (e.object as Json).data]),
+        [
+          ['ADDED', 'ConfigMap', { k: 'v' }],
+          ['DELETED', 'ConfigMap', { k: 'v' }],
+        ],
+      );
+      ws.close();
+      await once(ws, 'close');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('websocket watch in protobuf', () => {
+  it('sends one WatchEvent message per binary frame, without the stream length prefix', async () => {
+    const registry = new ProtobufRegistry().defineKind(
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+      'k8s.io.api.core.v1.ConfigMap',
+      {
+        metadata: [1, 'ObjectMeta'],
+        immutable: [4, '*bool'],
+        data: [2, 'map<string,string>'],
+        binaryData: [3, 'map<string,bytes>'],
+      },
+    );
+    const { server, url } = await startTestServer({ protobuf: registry });
+    try {
+      const ws = new WebSocket(
+        `${url.replace(/^http/, 'ws')}${cmPath}?watch=true&fieldSelector=metadata.name%3Dpb`,
+        { headers: { accept: 'application/vnd.kubernetes.protobuf;stream=watch' } },
+      );
+      const client = new Client(ws);
+      await once(ws, 'open');
+      await call(url, 'POST', cmPath, configMap('pb', { k: 'v' }));
+      await client.next(1).catch(() => undefined);
+      const frames: Buffer[] = [];
+      ws.removeAllListeners('message');
+      const first = client.messages[0];
+      assert.ok(first, 'a message arrived');
+      assert.equal(first.binary, true);
+      // the raw bytes: re-read them from a second event
+      const second = new Promise<Buffer>((resolve) => {
+        ws.once('message', (data: Buffer) => {
+          resolve(data);
+        });
+      });
+      await call(url, 'DELETE', `${cmPath}/pb`);
+      frames.push(await second);
+      const event = await registry.decodeWatchEvent(frames[0]!);
+      assert.equal(event.type, 'DELETED');
+      assert.equal((event.object as Json).kind, 'ConfigMap');
+      assert.deepEqual((event.object as Json).data, { k: 'v' });
       ws.close();
       await client.closed;
     } finally {
