@@ -233,6 +233,52 @@ describe('HTTP/2 bounds', () => {
     }
   });
 
+  it('ends a session flooding resets of cheap requests too (nghttp2 rate limit underneath)', async () => {
+    let started = 0;
+    const server = new KapiServer({
+      port: 0,
+      tls: serving,
+      http2: true,
+      shutdownTimeoutMs: 1000,
+      handler: (_req, res) => {
+        started++;
+        writeJson(res, 200, { ok: true });
+        return Promise.resolve();
+      },
+    });
+    const { url } = await server.listen();
+    const flood = connect(url, { ca: ca.cert });
+    flood.on('error', () => undefined);
+    let goaway: number | undefined;
+    flood.once('goaway', (code: number) => (goaway = code));
+    await once(flood, 'connect');
+    let sent = 0;
+    try {
+      // bounded: at most 20 000 streams; it stops once the server says GOAWAY
+      while (sent < 20_000 && goaway === undefined && !flood.destroyed) {
+        for (let i = 0; i < 100; i++, sent++) {
+          const stream = flood.request({ ':path': '/cheap' });
+          stream.on('error', () => undefined);
+          stream.close(constants.NGHTTP2_CANCEL);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      for (let i = 0; i < 100 && goaway === undefined; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      assert.notEqual(goaway, undefined, `no GOAWAY after ${sent} resets`);
+      assert.ok(started < 5000, `${started} handlers started for ${sent} reset streams`);
+      const fresh = connect(url, { ca: ca.cert });
+      try {
+        assert.equal((await h2(fresh, '/cheap')).status, 200);
+      } finally {
+        fresh.close();
+      }
+    } finally {
+      flood.destroy();
+      await server.shutdown();
+    }
+  });
+
   it('refuses HTTP/2 without TLS', () => {
     assert.throws(
       () => new KapiServer({ handler: () => Promise.resolve(), http2: true }),
