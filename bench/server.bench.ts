@@ -10,7 +10,8 @@
  * The servers run in a child process (this file with `--serve`), autocannon here, so the load
  * generator does not share the servers' event loop. Bounded: about 20 s in all.
  * `KAPI_BENCH_PROFILE=<dir>` runs the child under `--cpu-prof` into that directory;
- * `KAPI_BENCH_CASE=get|list|create` runs one case only.
+ * `KAPI_BENCH_CASE=get|list|create` runs one case only; `KAPI_BENCH_WATCH_CACHE=1` serves reads
+ * from the watch cache.
  * Run with `npm run bench -- server`.
  */
 import { spawn } from 'node:child_process';
@@ -104,6 +105,7 @@ async function serve(): Promise<void> {
     resources: [{ group: '', resource: 'configmaps', strategy: { trackGeneration: false } }],
     authenticator: anonymousAuthenticator,
     authorizer: alwaysAllowAuthorizer,
+    ...(process.env.KAPI_BENCH_WATCH_CACHE === '1' ? { watchCache: true } : {}),
   });
   const { url } = await api.listen({ port: 0 });
   const post = (path: string, obj: unknown) => capture(url + path, 'POST', JSON.stringify(obj));
