@@ -5,6 +5,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestURL } from './request-url.js';
 
 /** A named check; it rejects (with the reason) when unhealthy. */
 export interface HealthCheck {
@@ -61,7 +62,7 @@ export function healthEndpoint(
 ): (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => Promise<boolean> {
   const root = `/${name}`;
   return async (req, res, signal) => {
-    const url = new URL(req.url ?? '/', 'http://request.invalid');
+    const url = requestURL(req);
     const path = url.pathname.replace(/\/+$/, '');
     if (path === root) {
       const excluded = new Set(url.searchParams.getAll('exclude'));

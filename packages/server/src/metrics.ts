@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { Filter } from './handler.js';
 import type { RequestInfo } from './request-info.js';
+import { requestURL } from './request-url.js';
 
 /** The name of one label of a request metric, as kube-apiserver names them. */
 export type RequestMetricLabel =
@@ -38,6 +39,10 @@ export class ApiServerMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<RequestMetricLabel | 'code'>;
   private readonly duration: Histogram<RequestMetricLabel>;
+  private readonly series = new Map<
+    string,
+    { duration: { observe(value: number): void }; byCode: Map<number, { inc(): void }> }
+  >();
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -58,9 +63,21 @@ export class ApiServerMetrics {
 
   /** Records one finished request. */
   observe(labels: RequestMetricLabels, code: number, seconds: number): void {
-    this.requests.inc({ ...labels, code: String(code) });
+    // prom-client hashes label sets on every call: keep the labelled children per label set
+    const key = `${labels.verb}\0${labels.dry_run}\0${labels.group}\0${labels.version}\0${labels.resource}\0${labels.subresource}\0${labels.scope}\0${labels.component}`;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      series = { duration: this.duration.labels(labels), byCode: new Map() };
+      this.series.set(key, series);
+    }
+    let counter = series.byCode.get(code);
+    if (counter === undefined) {
+      counter = this.requests.labels({ ...labels, code: String(code) });
+      series.byCode.set(code, counter);
+    }
+    counter.inc();
     // as kube: watches are not timed, their duration is the watch's lifetime
-    if (labels.verb !== 'WATCH') this.duration.observe(labels, seconds);
+    if (labels.verb !== 'WATCH') series.duration.observe(seconds);
   }
 }
 
@@ -92,9 +109,7 @@ export function withMetrics(metrics: ApiServerMetrics): Filter {
   return (next) => (req, res, ctx) => {
     res.once('close', () => {
       const info = ctx.requestInfo;
-      const dryRun = new URL(req.url ?? '/', 'http://request.invalid').searchParams.getAll(
-        'dryRun',
-      );
+      const dryRun = requestURL(req).searchParams.getAll('dryRun');
       metrics.observe(
         {
           verb: metricsVerb(info, req),

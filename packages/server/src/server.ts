@@ -18,6 +18,7 @@ import { OpenAPIHandler } from './openapi/index.js';
 import type { OpenAPIOptions } from './openapi/index.js';
 import { KapiServer } from './serving/server.js';
 import type { ServeOptions } from './serving/server.js';
+import { requestURL } from './request-url.js';
 
 /** What `/version` answers (k8s.io/apimachinery pkg/version Info). */
 export interface VersionInfo {
@@ -124,7 +125,7 @@ export class APIServer {
         (await livez(req, res, ctx.signal)) ||
         readyz(req, res, ctx.signal),
       (req, res) => {
-        const path = new URL(req.url ?? '/', 'http://request.invalid').pathname;
+        const path = requestURL(req).pathname;
         if (path === '/version' || path === '/version/') {
           writeJson(res, 200, this.version);
           return Promise.resolve(true);

@@ -59,6 +59,7 @@ import {
   updateManagedFields,
 } from '../managedfields/index.js';
 import type { MergeSchema } from '../patch/index.js';
+import { requestURL } from '../request-url.js';
 
 /** What the API handler serves. */
 export interface APIOptions {
@@ -175,7 +176,7 @@ export class APIHandler {
    */
   async serve(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<boolean> {
     const info = ctx.requestInfo;
-    const path = info?.path ?? new URL(req.url ?? '/', 'http://request.invalid').pathname;
+    const path = info?.path ?? requestURL(req).pathname;
     if (!(
       path === '/api' ||
       path === '/apis' ||
@@ -218,7 +219,7 @@ export class APIHandler {
     info: RequestInfo,
     resource: InstalledResource,
   ): Promise<void> {
-    const query = new URL(req.url ?? '/', 'http://request.invalid').searchParams;
+    const query = requestURL(req).searchParams;
     const verb = info.verb as Parameters<InstalledResource['verbs']['has']>[0];
     const allowed =
       info.subresource === 'status' || info.subresource === 'scale'
@@ -322,7 +323,7 @@ export class APIHandler {
     obj: KubeObject | Status,
     output: NegotiatedOutput,
   ): Promise<void> {
-    const query = new URL(req.url ?? '/', 'http://request.invalid').searchParams;
+    const query = requestURL(req).searchParams;
     await writeObject(
       res,
       code,

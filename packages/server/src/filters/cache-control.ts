@@ -5,21 +5,9 @@ import type { Filter } from '../handler.js';
  * (as kube's WithCacheControl), so no shared cache keeps API answers.
  */
 export function withCacheControl(): Filter {
+  // set up front: a handler's own Cache-Control (setHeader or writeHead headers) replaces it
   return (next) => (req, res, ctx) => {
-    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
-    res.writeHead = (...args: unknown[]) => {
-      const explicit = args.some(
-        (a) =>
-          typeof a === 'object' &&
-          a !== null &&
-          !Array.isArray(a) &&
-          Object.keys(a).some((k) => k.toLowerCase() === 'cache-control'),
-      );
-      if (!explicit && !res.headersSent && !res.hasHeader('cache-control')) {
-        res.setHeader('Cache-Control', 'no-cache, private');
-      }
-      return writeHead(...args);
-    };
+    res.setHeader('Cache-Control', 'no-cache, private');
     return next(req, res, ctx);
   };
 }

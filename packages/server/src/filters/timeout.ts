@@ -4,6 +4,7 @@ import { parseGoDuration } from '../duration.js';
 import { longRunningCheck } from '../long-running.js';
 import type { LongRunningCheck } from '../long-running.js';
 import { writeStatus } from '../response.js';
+import { requestURL } from '../request-url.js';
 
 /** Options of {@link withTimeout}. */
 export interface TimeoutOptions {
@@ -25,7 +26,7 @@ export function withTimeout(options: TimeoutOptions = {}): Filter {
   return (next) => async (req, res, ctx) => {
     if (isLongRunning(ctx.requestInfo)) return next(req, res, ctx);
     let limitMs = maximumMs;
-    const param = new URL(req.url ?? '/', 'http://request.invalid').searchParams.get('timeout');
+    const param = requestURL(req).searchParams.get('timeout');
     if (param !== null && param !== '') {
       let requested: number;
       try {
@@ -42,9 +43,15 @@ export function withTimeout(options: TimeoutOptions = {}): Filter {
       if (requested > 0 && requested < maximumMs) limitMs = requested;
     }
     ctx.deadline = ctx.receivedAt + limitMs;
+    // a plain controller fed by the parent: AbortSignal.any costs a WeakRef and GC work per request
     const controller = new AbortController();
     const parentSignal = ctx.signal;
-    ctx.signal = AbortSignal.any([parentSignal, controller.signal]);
+    const forward = (): void => {
+      controller.abort(parentSignal.reason);
+    };
+    if (parentSignal.aborted) forward();
+    else parentSignal.addEventListener('abort', forward, { once: true });
+    ctx.signal = controller.signal;
 
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'timeout'>((resolve) => {
@@ -73,6 +80,7 @@ export function withTimeout(options: TimeoutOptions = {}): Filter {
       }
     } finally {
       clearTimeout(timer);
+      parentSignal.removeEventListener('abort', forward);
     }
   };
 }
