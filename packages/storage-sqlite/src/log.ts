@@ -5,6 +5,7 @@
  * below R. All calls are synchronous (better-sqlite3); callers keep each one short.
  * @module
  */
+import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 
@@ -149,6 +150,11 @@ export class RevisionLog {
   static open(options: RevisionLogOptions): RevisionLog {
     let db: Db | undefined;
     try {
+      // the file holds every object, Secrets included: create it readable by its owner only
+      // (SQLite gives its WAL and shm files the same mode)
+      if (options.path !== ':memory:' && options.path !== '' && !existsSync(options.path)) {
+        closeSync(openSync(options.path, 'a', 0o600));
+      }
       // timeout 0: a locked file fails at once instead of waiting
       db = new Database(options.path, { timeout: 0 });
       // EXCLUSIVE before the first WAL access: no shared-memory index, and the lock is held until close

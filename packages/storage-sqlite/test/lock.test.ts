@@ -4,7 +4,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SqliteStorageLockedError } from '@kapi/storage-sqlite';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStorage, SqliteStorageLockedError } from '@kapi/storage-sqlite';
 import { runFixture } from './child-process.js';
 import { openStore, tempDir } from './helpers.js';
 import type { TempDir } from './helpers.js';
@@ -60,6 +63,24 @@ describe('SqliteStorage lock across processes', () => {
       assert.deepEqual(names, ['first', 'third']);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('file mode', () => {
+  it('creates the storage file readable by its owner only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kapi-mode-'));
+    const store = new SqliteStorage({ path: join(dir, 'kapi.db') });
+    try {
+      await store.create('/configmaps/a/b', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'b', namespace: 'a' },
+      });
+      assert.equal((await stat(join(dir, 'kapi.db'))).mode & 0o777, 0o600);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
