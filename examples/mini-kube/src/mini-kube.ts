@@ -7,7 +7,6 @@
 import { isAlreadyExists, isNotFound } from '@kapi/apimachinery';
 import { APIServer } from '@kapi/server';
 import type { Authenticator, FilterLogger, RegistryStore, ServeOptions } from '@kapi/server';
-import { CachedStorage } from '@kapi/storage';
 import type { Storage } from '@kapi/storage';
 import { systemMastersAuthorizer } from './auth.js';
 import { coreV1Printers, coreV1Protobuf, coreV1Resources, coreV1Scheme } from './core/index.js';
@@ -16,7 +15,6 @@ import { NamespaceController } from './namespaces/controller.js';
 import type { ControllerLogger } from './namespaces/controller.js';
 import { NamespaceDeletionStorage } from './namespaces/deletion.js';
 import { NamespaceLifecycle, SYSTEM_NAMESPACES } from './namespaces/lifecycle.js';
-import { usePrinters } from './printers.js';
 
 /** What a host gives mini-kube. */
 export interface MiniKubeOptions {
@@ -37,16 +35,14 @@ export class MiniKube {
     /** The API server, for hosts that want its handler, metrics or OpenAPI. */
     readonly server: APIServer,
     private readonly controller: NamespaceController,
-    private readonly namespaceCache: CachedStorage,
     private readonly shutdownTimeoutMs = 10_000,
   ) {}
 
   /** Builds the server, makes sure the system namespaces exist, and starts the namespace controller. */
   static async create(options: MiniKubeOptions): Promise<MiniKube> {
     // every resource's reads and watches come from a watch cache (the server makes them), the
-    // namespaces' too, under the storage that turns their deletion into termination
-    const namespaceCache = new CachedStorage(options.storage, { prefix: '/namespaces' });
-    const namespaceStorage = new NamespaceDeletionStorage(namespaceCache);
+    // namespaces' too, over the storage that turns their deletion into termination
+    const namespaceStorage = new NamespaceDeletionStorage(options.storage);
     // the admission plugin reads namespaces through the store the server installs below
     const lifecycle = new NamespaceLifecycle(async (name): Promise<Namespace | undefined> => {
       try {
@@ -59,9 +55,14 @@ export class MiniKube {
     const server = new APIServer({
       scheme: coreV1Scheme(),
       storage: options.storage,
-      resources: coreV1Resources.map((r) =>
-        r.resource === 'namespaces' ? { ...r, storage: namespaceStorage } : r,
-      ),
+      resources: coreV1Resources.map((r) => {
+        const table = coreV1Printers.get(`${r.resource}.${r.group}`);
+        return {
+          ...r,
+          ...(table ? { table } : {}),
+          ...(r.resource === 'namespaces' ? { storage: namespaceStorage } : {}),
+        };
+      }),
       watchCache: true,
       protobuf: coreV1Protobuf(),
       admission: lifecycle,
@@ -69,7 +70,6 @@ export class MiniKube {
       authorizer: systemMastersAuthorizer,
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    usePrinters(server, coreV1Printers);
     const installed = server.api.resources();
     const namespaces: RegistryStore = installed.find((r) => r.resource === 'namespaces')!.store;
     const controller = new NamespaceController({
@@ -81,7 +81,7 @@ export class MiniKube {
         ? { retryDelayMs: options.namespaceRetryDelayMs }
         : {}),
     });
-    const miniKube = new MiniKube(server, controller, namespaceCache, options.shutdownTimeoutMs);
+    const miniKube = new MiniKube(server, controller, options.shutdownTimeoutMs);
     try {
       await ensureNamespaces(namespaces, SYSTEM_NAMESPACES);
     } catch (err) {
@@ -103,7 +103,6 @@ export class MiniKube {
   async close(): Promise<void> {
     await this.controller.stop();
     await this.server.close();
-    await this.namespaceCache.close();
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { KubeObject, TableColumnDefinition, TableRow } from '@kapi/apimachinery';
 import { rowObject } from '@kapi/server';
-import type { APIServer, TableConvertor } from '@kapi/server';
+import type { TableConvertor } from '@kapi/server';
 
 /** A column as kube's printers declare it (format and priority default to none and 0). */
 export interface Column {
@@ -105,20 +105,4 @@ export function countOf(value: unknown): number {
   if (Array.isArray(value)) return value.length;
   if (typeof value === 'object' && value !== null) return Object.keys(value).length;
   return 0;
-}
-
-/**
- * Puts computed printers in place of the ones the server built from printer columns.
- *
- * A stopgap: `ResourceConfig` in @kapi/server takes only JSONPath printer columns, so a host cannot
- * hand it a `TableConvertor` of its own; until it can, the installed resources are patched here.
- */
-export function usePrinters(
-  server: APIServer,
-  printers: ReadonlyMap<string, TableConvertor>,
-): void {
-  for (const resource of server.api.resources()) {
-    const convertor = printers.get(`${resource.resource}.${resource.group}`);
-    if (convertor !== undefined) (resource as { table: TableConvertor }).table = convertor;
-  }
 }
