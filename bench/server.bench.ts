@@ -207,7 +207,6 @@ async function drive(): Promise<void> {
     [
       '--import',
       'tsx',
-      '--conditions=@kapi/source',
       ...(profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
       self,
       '--serve',

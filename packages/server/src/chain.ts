@@ -18,7 +18,8 @@ import { withRequestInfo } from './filters/request-info.js';
 import { withTimeout } from './filters/timeout.js';
 import { withWarnings } from './filters/warnings.js';
 import { compose } from './handler.js';
-import type { Filter, Handler, RequestContext } from './handler.js';
+import type { Filter, Handler } from './handler.js';
+import { createRequestContext } from './request-context.js';
 import type { LongRunningCheck } from './long-running.js';
 import { withMetrics } from './metrics.js';
 import type { ApiServerMetrics } from './metrics.js';
@@ -110,16 +111,7 @@ export function toRequestListener(
   handler: Handler,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const controller = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-    });
-    const ctx: RequestContext = {
-      signal: controller.signal,
-      receivedAt: performance.now(),
-      warnings: [],
-    };
-    handler(req, res, ctx).catch(() => {
+    handler(req, res, createRequestContext(res)).catch(() => {
       // the panic-recovery filter already answered; this only guards a chain built without it
       if (!res.headersSent) {
         res.statusCode = 500;

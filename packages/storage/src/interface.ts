@@ -26,6 +26,12 @@ export interface GetOptions extends CallOptions {
   resourceVersion?: string;
   /** Resolve `null` instead of throwing `KeyNotFound`. */
   ignoreNotFound?: boolean;
+  /**
+   * The caller only reads the result: the storage may answer with an object it keeps, deep-frozen
+   * (so a slip throws instead of corrupting it), rather than a fresh copy. Backends that keep no
+   * decoded objects ignore it and answer a copy as usual.
+   */
+  shared?: boolean;
 }
 
 /** Options of {@link Storage.list}. */

@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { internalError } from '@kapi/apimachinery';
-import type { Handler, RequestContext } from '../handler.js';
+import type { Handler } from '../handler.js';
+import { createRequestContext } from '../request-context.js';
 import { writeStatus } from '../response.js';
 import type { UpgradeHandler } from '../serving/server.js';
 import { createUpgradeListener } from '../serving/websocket.js';
@@ -67,17 +68,7 @@ export function serveRequest(
     );
     return Promise.resolve();
   }
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-  });
-  const ctx: RequestContext = {
-    signal: controller.signal,
-    ...(shutdown ? { shutdown } : {}),
-    receivedAt: performance.now(),
-    warnings: [],
-  };
-  return handler(req, res, ctx).catch(() => {
+  return handler(req, res, createRequestContext(res, shutdown)).catch(() => {
     // the panic-recovery filter answers errors; this guards a chain built without it
     if (!res.headersSent) {
       res.statusCode = 500;

@@ -322,6 +322,7 @@ export class APIHandler {
     code: number,
     obj: KubeObject | Status,
     output: NegotiatedOutput,
+    frozen = false,
   ): Promise<void> {
     const query = requestURL(req).searchParams;
     await writeObject(
@@ -331,6 +332,7 @@ export class APIHandler {
       output,
       this.protobuf,
       isPrettyPrint(query, req.headers['user-agent'] ?? ''),
+      frozen,
     );
   }
 
@@ -355,14 +357,20 @@ export class APIHandler {
   ) {
     const output = this.output(req, resource, info.apiVersion);
     const rv = query.get('resourceVersion') ?? undefined;
-    const obj = await resource.store.get(info.namespace, info.name, rv === '' ? undefined : rv);
-    await this.respond(
-      req,
-      res,
-      200,
-      this.present(obj, resource, info.apiVersion, output, this.includeObject(query)),
+    // the object as it is goes straight to the encoder, which only reads it: a storage that keeps
+    // decoded objects may hand out its own (Table printers are host code, so they get a copy)
+    const obj = await resource.store.get(info.namespace, info.name, rv === '' ? undefined : rv, {
+      shared: output.target === null,
+    });
+    const presented = this.present(
+      obj,
+      resource,
+      info.apiVersion,
       output,
+      this.includeObject(query),
     );
+    // a shared read is deep-frozen, so its encoding can be kept with it
+    await this.respond(req, res, 200, presented, output, presented === obj && Object.isFrozen(obj));
   }
 
   private async listOrWatch(

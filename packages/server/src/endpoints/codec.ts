@@ -111,7 +111,20 @@ export function negotiateResource(
   });
 }
 
-/** Writes an object (or a Status) in the negotiated format. */
+/** What {@link writeObject} keeps of a deep-frozen object: its encodings, which cannot change. */
+interface Encodings {
+  json?: Buffer;
+  protobuf?: { registry: ProtobufRegistry; bytes: Buffer };
+}
+
+// keyed by the object, so an encoding lives exactly as long as the storage keeps the object
+const frozenEncodings = new WeakMap<object, Encodings>();
+
+/**
+ * Writes an object (or a Status) in the negotiated format. `frozen` says the object is
+ * deep-frozen (a storage's shared read): its encodings are then kept with it and reused, as kube's
+ * watch cache reuses serializations of its objects.
+ */
 export async function writeObject(
   res: ServerResponse,
   code: number,
@@ -119,21 +132,41 @@ export async function writeObject(
   output: NegotiatedOutput,
   protobuf: ProtobufRegistry | undefined,
   pretty = false,
+  frozen = false,
 ): Promise<void> {
   let body: Buffer;
   let contentType = output.contentType;
+  const cached = frozen ? frozenEncodings.get(obj) : undefined;
   if (
     output.mediaType === MEDIA_TYPE_PROTOBUF &&
     protobuf !== undefined &&
     protobuf.hasKind(obj as { apiVersion: string; kind: string })
   ) {
-    body = Buffer.from(await protobuf.encode(obj));
+    if (cached?.protobuf?.registry === protobuf) {
+      body = cached.protobuf.bytes;
+    } else {
+      body = Buffer.from(await protobuf.encode(obj));
+      if (frozen) remember(obj, cached).protobuf = { registry: protobuf, bytes: body };
+    }
   } else if (output.mediaType === MEDIA_TYPE_YAML) {
     body = Buffer.from(encodeYaml(obj));
   } else {
-    body = Buffer.from(encodeJsonBody(obj, { pretty: pretty || output.pretty }));
+    const plain = !(pretty || output.pretty);
+    if (plain && cached?.json !== undefined) {
+      body = cached.json;
+    } else {
+      body = Buffer.from(encodeJsonBody(obj, { pretty: !plain }));
+      if (frozen && plain) remember(obj, cached).json = body;
+    }
     contentType = MEDIA_TYPE_JSON;
   }
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': body.length });
   res.end(body);
+}
+
+function remember(obj: object, cached: Encodings | undefined): Encodings {
+  if (cached !== undefined) return cached;
+  const fresh: Encodings = {};
+  frozenEncodings.set(obj, fresh);
+  return fresh;
 }

@@ -1,5 +1,6 @@
 import { badRequest, timeout } from '@kapi/apimachinery';
-import type { Filter } from '../handler.js';
+import type { Filter, RequestContext } from '../handler.js';
+import { LazyRequestContext } from '../request-context.js';
 import { parseGoDuration } from '../duration.js';
 import { longRunningCheck } from '../long-running.js';
 import type { LongRunningCheck } from '../long-running.js';
@@ -23,7 +24,7 @@ export interface TimeoutOptions {
 export function withTimeout(options: TimeoutOptions = {}): Filter {
   const maximumMs = options.maximumMs ?? 60_000;
   const isLongRunning = options.longRunning ?? longRunningCheck();
-  return (next) => async (req, res, ctx) => {
+  return (next) => (req, res, ctx) => {
     if (isLongRunning(ctx.requestInfo)) return next(req, res, ctx);
     let limitMs = maximumMs;
     const param = requestURL(req).searchParams.get('timeout');
@@ -38,50 +39,96 @@ export function withTimeout(options: TimeoutOptions = {}): Filter {
             `invalid timeout specified in the request URL - ${err instanceof Error ? err.message : String(err)}`,
           ),
         );
-        return;
+        return Promise.resolve();
       }
       if (requested > 0 && requested < maximumMs) limitMs = requested;
     }
     ctx.deadline = ctx.receivedAt + limitMs;
-    // a plain controller fed by the parent: AbortSignal.any costs a WeakRef and GC work per request
-    const controller = new AbortController();
-    const parentSignal = ctx.signal;
-    const forward = (): void => {
-      controller.abort(parentSignal.reason);
-    };
-    if (parentSignal.aborted) forward();
-    else parentSignal.addEventListener('abort', forward, { once: true });
-    ctx.signal = controller.signal;
-
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(
+    const abortable = abortableSignal(ctx);
+    return new Promise<void>((resolve, reject) => {
+      let timedOut = false;
+      const timer = setTimeout(
         () => {
-          resolve('timeout');
+          timedOut = true;
+          const reason = timeout(
+            'request did not complete within requested timeout - context deadline exceeded',
+          );
+          abortable.abort(reason);
+          abortable.release();
+          if (!res.headersSent) {
+            writeStatus(res, reason);
+            muteResponse(res);
+          } else {
+            res.destroy();
+          }
+          // the handler sees the aborted signal; its late outcome no longer matters
+          resolve();
         },
         Math.max(0, ctx.deadline! - performance.now()),
       );
-    });
-    const work = next(req, res, ctx);
-    try {
-      const winner = await Promise.race([work.then(() => 'done' as const), expired]);
-      if (winner === 'timeout') {
-        controller.abort(
-          timeout('request did not complete within requested timeout - context deadline exceeded'),
-        );
-        if (!res.headersSent) {
-          writeStatus(res, controller.signal.reason);
-          muteResponse(res);
-        } else {
-          res.destroy();
-        }
-        // the handler sees the aborted signal; its late outcome no longer matters
-        work.catch(() => undefined);
+      let work: Promise<void>;
+      try {
+        work = next(req, res, ctx);
+      } catch (err) {
+        // passed on as thrown: the panic-recovery filter makes a Status of it
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        work = Promise.reject(err);
       }
-    } finally {
-      clearTimeout(timer);
+      work.then(
+        () => {
+          if (timedOut) return;
+          clearTimeout(timer);
+          abortable.release();
+          resolve();
+        },
+        (err: unknown) => {
+          if (timedOut) return;
+          clearTimeout(timer);
+          abortable.release();
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          reject(err);
+        },
+      );
+    });
+  };
+}
+
+/** How the timeout filter aborts a request's signal, and lets go of it when the request is done. */
+interface Abortable {
+  abort(reason: unknown): void;
+  release(): void;
+}
+
+const nothingToRelease = (): void => undefined;
+
+/**
+ * The server's own contexts abort their (lazily made) signal directly; any other context gets a
+ * signal of its own for the rest of the chain, fed by the one it had.
+ */
+function abortableSignal(ctx: RequestContext): Abortable {
+  if (ctx instanceof LazyRequestContext) {
+    return {
+      abort: (reason) => {
+        ctx.abort(reason);
+      },
+      release: nothingToRelease,
+    };
+  }
+  const controller = new AbortController();
+  const parentSignal = ctx.signal;
+  const forward = (): void => {
+    controller.abort(parentSignal.reason);
+  };
+  if (parentSignal.aborted) forward();
+  else parentSignal.addEventListener('abort', forward, { once: true });
+  ctx.signal = controller.signal;
+  return {
+    abort: (reason) => {
+      controller.abort(reason);
+    },
+    release: () => {
       parentSignal.removeEventListener('abort', forward);
-    }
+    },
   };
 }
 

@@ -188,11 +188,20 @@ export class RegistryStore {
     return interpretStorageError(err, this.groupResource, name);
   }
 
-  /** Reads one object. */
-  async get(namespace: string, name: string, resourceVersion?: string): Promise<KubeObject> {
+  /**
+   * Reads one object. With `shared`, the caller promises not to modify it, and the storage may
+   * answer with a deep-frozen object it keeps (see `GetOptions.shared` of `@kapi/storage`).
+   */
+  async get(
+    namespace: string,
+    name: string,
+    resourceVersion?: string,
+    options: { shared?: boolean } = {},
+  ): Promise<KubeObject> {
     try {
       return await this.storage.get(this.key(namespace, name), {
         ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+        ...(options.shared === true ? { shared: true } : {}),
       });
     } catch (err) {
       throw this.interpret(err, name);

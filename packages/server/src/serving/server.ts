@@ -8,7 +8,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Http2SecureServer } from 'node:http2';
-import type { Handler, RequestContext } from '../handler.js';
+import type { Handler } from '../handler.js';
+import { createRequestContext } from '../request-context.js';
 import { createHttp2Server } from './http2.js';
 import type { Http2Options, Http2Serving } from './http2.js';
 import { createUpgradeListener } from './websocket.js';
@@ -149,18 +150,8 @@ export class KapiServer {
   }
 
   private serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const controller = new AbortController();
-    // a response emits close once: on() spares once()'s wrapper on this hot path
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-    });
+    const ctx = createRequestContext(res, this.shutdownController.signal);
     if (this.shuttingDown) res.setHeader('Connection', 'close');
-    const ctx: RequestContext = {
-      signal: controller.signal,
-      shutdown: this.shutdownController.signal,
-      receivedAt: performance.now(),
-      warnings: [],
-    };
     this.active++;
     return this.options.handler(req, res, ctx).then(this.untrack, () => {
       // the panic-recovery filter answers errors; this guards a chain built without it

@@ -187,7 +187,7 @@ export class CachedStorage implements Storage {
       if (options.ignoreNotFound === true) return null;
       throw StorageError.keyNotFound(key, this.revision);
     }
-    return thaw(obj);
+    return options.shared === true ? obj : thaw(obj);
   }
 
   async list(key: string, options: ListOptions = {}): Promise<ListResult> {

@@ -31,6 +31,7 @@ import type {
 import { prefixOf, validateKey } from '../keys.js';
 import { parseResourceVersion } from '../resource-version.js';
 import type { WatchProgressRequester } from '../cache/cached-storage.js';
+import { deepFreeze } from '../cache/objects.js';
 import { SortedKeys, compareKeys, prefixEnd } from './sorted-keys.js';
 import { MemoryWatcher, withResourceVersion } from './watcher.js';
 import type { PendingEvent } from './watcher.js';
@@ -61,6 +62,8 @@ export interface MemoryStorageOptions {
 interface Version {
   rev: number;
   value: string | null;
+  /** The state parsed and deep-frozen, made by the first shared read of it. */
+  shared?: KubeObject;
 }
 
 /** One write, kept for watch resume. */
@@ -180,6 +183,13 @@ export class MemoryStorage implements Storage, WatchProgressRequester {
     // "" is the latest, "0" any, N not older than N: memory always reads the latest.
     const minimum = parseResourceVersion(options.resourceVersion);
     if (minimum !== undefined) await this.waitFresh(minimum, options.signal);
+    if (options.shared === true) {
+      const version = this.latestVersion(key);
+      if (version?.value !== null && version?.value !== undefined) {
+        // parsed once per state: repeated reads of a hot object cost a lookup
+        return (version.shared ??= deepFreeze(withResourceVersion(version.value, version.rev)));
+      }
+    }
     const current = this.latest(key);
     if (current === undefined) {
       if (options.ignoreNotFound === true) return null;
@@ -523,9 +533,13 @@ export class MemoryStorage implements Storage, WatchProgressRequester {
   }
 
   /** The live version of `key`, if it exists now. */
-  private latest(key: string): { value: string; rev: number } | undefined {
+  private latestVersion(key: string): Version | undefined {
     const chain = this.versions.get(key);
-    const last = chain?.[chain.length - 1];
+    return chain?.[chain.length - 1];
+  }
+
+  private latest(key: string): { value: string; rev: number } | undefined {
+    const last = this.latestVersion(key);
     return last === undefined || last.value === null
       ? undefined
       : { value: last.value, rev: last.rev };

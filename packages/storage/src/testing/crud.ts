@@ -553,6 +553,38 @@ export function crudTests(ctx: SuiteContext): void {
       assert.equal((await store.get(key)).metadata?.name, 'a');
     });
 
+    storeTest(
+      ctx,
+      'a shared read answers the current state and cannot change it',
+      async (store) => {
+        const key = podKey('ns', 'a');
+        const created = await store.create(key, pod('ns', 'a', { containers: [{ name: 'c' }] }));
+        const first = await store.get(key, { shared: true });
+        assert.deepEqual(first, created);
+        assert.deepEqual(await store.get(key, { shared: true }), created, 'a second shared read');
+        // a holder of a shared object cannot change what the store answers: it is frozen or a copy
+        try {
+          (first.spec as { containers: unknown[] }).containers.push({ name: 'x' });
+          first.metadata!.name = 'changed';
+        } catch (err) {
+          assert.ok(err instanceof TypeError, `a frozen object refuses changes: ${String(err)}`);
+        }
+        assert.deepEqual(await store.get(key), created);
+        assert.deepEqual(await store.get(key, { shared: true }), created);
+        const updated = await store.guaranteedUpdate(key, (cur) =>
+          changed(cur!, (o) => (o.spec = { containers: [{ name: 'd' }] })),
+        );
+        assert.deepEqual(await store.get(key, { shared: true }), updated, 'the next state');
+        await rejectsStorage(store.get(podKey('ns', 'missing'), { shared: true }), 'KeyNotFound');
+        assert.equal(
+          await store.get(podKey('ns', 'missing'), { shared: true, ignoreNotFound: true }),
+          null,
+        );
+        await store.delete(key);
+        await rejectsStorage(store.get(key, { shared: true }), 'KeyNotFound');
+      },
+    );
+
     storeTest(ctx, 'watch events do not share objects between watchers', async (store) => {
       const w1 = watchOf(ctx, store, '/pods', { recursive: true });
       const w2 = watchOf(ctx, store, '/pods', { recursive: true });
