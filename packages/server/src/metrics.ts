@@ -4,7 +4,8 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import type { Metric } from 'prom-client';
 import type { Filter } from './handler.js';
 import type { RequestInfo } from './request-info.js';
 import { requestURL } from './request-url.js';
@@ -33,52 +34,143 @@ const durationBuckets = [
   60,
 ];
 
-/** The metrics an API server records. */
+/** One labelled series: the request counts by code and the duration histogram. */
+interface Series {
+  readonly labels: RequestMetricLabels;
+  readonly byCode: Map<number, number>;
+  /** Observations per bucket (not cumulative); the last slot counts those above every bound. */
+  readonly buckets: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/** One sample as prom-client's Registry formats it. */
+interface ExposedValue {
+  value: number;
+  labels: Record<string, string | number>;
+  metricName?: string;
+}
+
+/** A metric's samples, as prom-client's Registry reads them from `get()`. */
+interface ExposedValues {
+  name: string;
+  help: string;
+  type: 'counter' | 'histogram';
+  aggregator: 'sum';
+  values: ExposedValue[];
+}
+
+/** A metric as prom-client's Registry reads it: a name, a type and `get()`. */
+interface ExposedMetric {
+  name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'histogram';
+  readonly aggregator: 'sum';
+  get(): Promise<ExposedValues>;
+  reset(): void;
+}
+
+/**
+ * The metrics an API server records. Requests are counted in plain maps and arrays on the hot
+ * path (prom-client's `inc` and `observe` validate and hash their labels on every call, which
+ * cost more than the rest of a cached GET's bookkeeping); the registry reads them when scraped.
+ */
 export class ApiServerMetrics {
   /** The registry they live in (the host's, or a new one). */
   readonly registry: Registry;
-  private readonly requests: Counter<RequestMetricLabel | 'code'>;
-  private readonly duration: Histogram<RequestMetricLabel>;
-  private readonly series = new Map<
-    string,
-    { duration: { observe(value: number): void }; byCode: Map<number, { inc(): void }> }
-  >();
+  private readonly series = new Map<string, Series>();
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
-    this.requests = new Counter({
+    const requests: ExposedMetric = {
       name: 'apiserver_request_total',
       help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
-      labelNames: [...requestLabels, 'code'],
-      registers: [registry],
-    });
-    this.duration = new Histogram({
+      type: 'counter',
+      aggregator: 'sum',
+      get: () => Promise.resolve(this.requestTotals(requests)),
+      reset: () => {
+        this.series.clear();
+      },
+    };
+    const duration: ExposedMetric = {
       name: 'apiserver_request_duration_seconds',
       help: 'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
-      labelNames: [...requestLabels],
-      buckets: durationBuckets,
-      registers: [registry],
-    });
+      type: 'histogram',
+      aggregator: 'sum',
+      get: () => Promise.resolve(this.durations(duration)),
+      reset: () => {
+        this.series.clear();
+      },
+    };
+    // prom-client's Registry needs only these members of a metric (its own classes keep the
+    // hashing this class avoids); the cast stands for that contract
+    registry.registerMetric(requests as unknown as Metric);
+    registry.registerMetric(duration as unknown as Metric);
   }
 
   /** Records one finished request. */
   observe(labels: RequestMetricLabels, code: number, seconds: number): void {
-    // prom-client hashes label sets on every call: keep the labelled children per label set
     const key = `${labels.verb}\0${labels.dry_run}\0${labels.group}\0${labels.version}\0${labels.resource}\0${labels.subresource}\0${labels.scope}\0${labels.component}`;
     let series = this.series.get(key);
     if (series === undefined) {
-      series = { duration: this.duration.labels(labels), byCode: new Map() };
+      series = {
+        // kube's label order, whatever order the caller's object has
+        labels: Object.fromEntries(
+          requestLabels.map((name) => [name, labels[name]]),
+        ) as RequestMetricLabels,
+        byCode: new Map(),
+        buckets: new Float64Array(durationBuckets.length + 1),
+        sum: 0,
+        count: 0,
+      };
       this.series.set(key, series);
     }
-    let counter = series.byCode.get(code);
-    if (counter === undefined) {
-      counter = this.requests.labels({ ...labels, code: String(code) });
-      series.byCode.set(code, counter);
-    }
-    counter.inc();
+    series.byCode.set(code, (series.byCode.get(code) ?? 0) + 1);
     // as kube: watches are not timed, their duration is the watch's lifetime
-    if (labels.verb !== 'WATCH') series.duration.observe(seconds);
+    if (labels.verb === 'WATCH' || !Number.isFinite(seconds)) return;
+    let bucket = 0;
+    while (bucket < durationBuckets.length && seconds > durationBuckets[bucket]!) bucket++;
+    series.buckets[bucket]!++;
+    series.sum += seconds;
+    series.count++;
   }
+
+  private requestTotals(metric: ExposedMetric): ExposedValues {
+    const values: ExposedValue[] = [];
+    for (const series of this.series.values()) {
+      for (const [code, count] of series.byCode) {
+        values.push({ value: count, labels: { ...series.labels, code: String(code) } });
+      }
+    }
+    return { ...described(metric), values };
+  }
+
+  private durations(metric: ExposedMetric): ExposedValues {
+    const values: ExposedValue[] = [];
+    const bucketName = `${metric.name}_bucket`;
+    for (const series of this.series.values()) {
+      if (series.count === 0) continue;
+      let cumulative = 0;
+      for (let i = 0; i < durationBuckets.length; i++) {
+        cumulative += series.buckets[i]!;
+        values.push({
+          value: cumulative,
+          labels: { le: durationBuckets[i]!, ...series.labels },
+          metricName: bucketName,
+        });
+      }
+      values.push(
+        { value: series.count, labels: { le: '+Inf', ...series.labels }, metricName: bucketName },
+        { value: series.sum, labels: { ...series.labels }, metricName: `${metric.name}_sum` },
+        { value: series.count, labels: { ...series.labels }, metricName: `${metric.name}_count` },
+      );
+    }
+    return { ...described(metric), values };
+  }
+}
+
+function described(metric: ExposedMetric): Omit<ExposedValues, 'values'> {
+  return { name: metric.name, help: metric.help, type: metric.type, aggregator: metric.aggregator };
 }
 
 /** kube's upper-case verb for metrics: LIST, WATCH, APPLY for server-side apply patches, and so on. */
@@ -107,7 +199,8 @@ function scopeOf(info: RequestInfo | undefined): string {
  */
 export function withMetrics(metrics: ApiServerMetrics): Filter {
   return (next) => (req, res, ctx) => {
-    res.once('close', () => {
+    // a response emits close once: on() spares once()'s wrapper
+    res.on('close', () => {
       const info = ctx.requestInfo;
       const dryRun = requestURL(req).searchParams.getAll('dryRun');
       metrics.observe(

@@ -58,3 +58,73 @@ describe('request metrics', () => {
     }
   });
 });
+
+describe('ApiServerMetrics exposition', () => {
+  const labels = {
+    verb: 'GET',
+    dry_run: '',
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    subresource: '',
+    scope: 'resource',
+    component: 'apiserver',
+  };
+
+  it('counts by code and fills cumulative buckets, sum and count as Prometheus reads them', async () => {
+    const metrics = new ApiServerMetrics();
+    // on a bound counts in that bucket (le is "less or equal"); above the last only in +Inf
+    for (const seconds of [0.001, 0.005, 0.02, 0.3, 61]) metrics.observe(labels, 200, seconds);
+    metrics.observe(labels, 404, 0.001);
+    metrics.observe({ ...labels, verb: 'WATCH', scope: 'namespace' }, 200, 1800);
+    const text = await metrics.registry.metrics();
+    const sample = (name: string, extra: string) => {
+      const pattern = new RegExp(`^${name}\\{${extra}\\} (\\S+)$`, 'm');
+      const match = pattern.exec(text);
+      assert.ok(match, `no ${name}{${extra}} in\n${text}`);
+      return Number(match[1]);
+    };
+    const series =
+      'verb="GET",dry_run="",group="",version="v1",resource="configmaps",subresource="",scope="resource",component="apiserver"';
+    assert.equal(sample('apiserver_request_total', `${series},code="200"`), 5);
+    assert.equal(sample('apiserver_request_total', `${series},code="404"`), 1);
+    assert.equal(
+      sample('apiserver_request_total', `verb="WATCH",[^}]*scope="namespace",[^}]*code="200"`),
+      1,
+    );
+    const bucket = (le: string) =>
+      sample('apiserver_request_duration_seconds_bucket', `le="${le}",${series}`);
+    assert.equal(bucket('0.005'), 3);
+    assert.equal(bucket('0.025'), 4);
+    assert.equal(bucket('0.2'), 4);
+    assert.equal(bucket('0.4'), 5);
+    assert.equal(bucket('60'), 5);
+    assert.equal(bucket('\\+Inf'), 6);
+    assert.equal(sample('apiserver_request_duration_seconds_count', series), 6);
+    assert.ok(Math.abs(sample('apiserver_request_duration_seconds_sum', series) - 61.327) < 1e-9);
+    // watches are counted but not timed
+    assert.doesNotMatch(text, /apiserver_request_duration_seconds_count\{verb="WATCH"/);
+    assert.match(text, /# TYPE apiserver_request_duration_seconds histogram/);
+    assert.match(text, /# TYPE apiserver_request_total counter/);
+
+    const json = await metrics.registry.getMetricsAsJSON();
+    const total = json.find((m) => m.name === 'apiserver_request_total');
+    assert.equal(total?.values.length, 3);
+
+    metrics.registry.resetMetrics();
+    assert.doesNotMatch(await metrics.registry.metrics(), /code="200"/);
+  });
+
+  it('lives in the host registry beside its own metrics', async () => {
+    const { Counter, Registry } = await import('prom-client');
+    const registry = new Registry();
+    const own = new Counter({ name: 'host_things_total', help: 'things', registers: [registry] });
+    own.inc(2);
+    const metrics = new ApiServerMetrics(registry);
+    metrics.observe(labels, 201, 0.01);
+    const text = await registry.metrics();
+    assert.match(text, /^host_things_total 2$/m);
+    assert.match(text, /apiserver_request_total\{verb="GET",[^}]*code="201"\} 1/);
+    assert.throws(() => new ApiServerMetrics(registry), /already been registered/);
+  });
+});
