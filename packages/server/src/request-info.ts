@@ -85,10 +85,11 @@ export function requestInfoParser(
   const nameFromFieldSelector = options.nameFromFieldSelector ?? exactNameFromFieldSelector;
 
   return (method, path, query) => {
+    const lowerMethod = lowerCaseMethod(method);
     const info: RequestInfo = {
       isResourceRequest: false,
       path,
-      verb: method.toLowerCase(),
+      verb: lowerMethod,
       apiPrefix: '',
       apiGroup: '',
       apiVersion: '',
@@ -98,38 +99,33 @@ export function requestInfoParser(
       name: '',
       parts: [],
     };
-    const trimmed = path.replace(/^\/+|\/+$/g, '');
-    let parts = trimmed === '' ? [] : trimmed.split('/');
-    if (parts.length < 3) return info;
-    const prefix = parts[0]!;
+    const all = pathSegments(path);
+    if (all.length < 3) return info;
+    const prefix = all[0]!;
     if (!grouped.has(prefix) && !groupless.has(prefix)) return info;
-    parts = parts.slice(1);
+    // `at` walks the segments: prefix, [group], version, [verb], [namespaces/<ns>], resource…
+    let at = 1;
     if (!groupless.has(prefix)) {
-      if (parts.length < 3) return info;
-      info.apiGroup = parts[0]!;
-      parts = parts.slice(1);
+      if (all.length - at < 3) return info;
+      info.apiGroup = all[at++]!;
     }
     info.apiPrefix = prefix;
     info.isResourceRequest = true;
-    info.apiVersion = parts[0]!;
-    parts = parts.slice(1);
+    info.apiVersion = all[at++]!;
 
-    if (specialVerbs.has(parts[0]!)) {
+    if (specialVerbs.has(all[at]!)) {
       // a special verb with nothing after it names no resource: kube reports an error and so do we
-      if (parts.length < 2)
-        return { ...info, isResourceRequest: false, verb: method.toLowerCase() };
-      info.verb = parts[0]!;
-      parts = parts.slice(1);
+      if (all.length - at < 2) return { ...info, isResourceRequest: false, verb: lowerMethod };
+      info.verb = all[at++]!;
     } else {
       info.verb = methodVerb(method);
     }
 
-    if (parts[0] === 'namespaces') {
-      if (parts.length > 1) {
-        info.namespace = parts[1]!;
-        if (parts.length > 2 && !namespaceSubresources.has(parts[2]!)) parts = parts.slice(2);
-      }
+    if (all[at] === 'namespaces' && all.length - at > 1) {
+      info.namespace = all[at + 1]!;
+      if (all.length - at > 2 && !namespaceSubresources.has(all[at + 2]!)) at += 2;
     }
+    const parts = at === 0 ? all : all.slice(at);
     info.parts = parts;
     if (parts.length >= 3 && !specialVerbsWithoutSubresources.has(info.verb)) {
       info.subresource = parts[2]!;
@@ -149,6 +145,32 @@ export function requestInfoParser(
     if (info.name === '' && info.verb === 'delete') info.verb = 'deletecollection';
     return info;
   };
+}
+
+/** The path's segments without its leading and trailing slashes (inner empty segments stay). */
+function pathSegments(path: string): string[] {
+  let from = 0;
+  let to = path.length;
+  while (from < to && path.charCodeAt(from) === 47) from++;
+  while (to > from && path.charCodeAt(to - 1) === 47) to--;
+  return from === to ? [] : path.slice(from, to).split('/');
+}
+
+function lowerCaseMethod(method: string): string {
+  switch (method) {
+    case 'GET':
+      return 'get';
+    case 'POST':
+      return 'post';
+    case 'PUT':
+      return 'put';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return 'delete';
+    default:
+      return method.toLowerCase();
+  }
 }
 
 function isPathSegmentSafe(name: string): boolean {

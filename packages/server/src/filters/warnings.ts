@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Filter } from '../handler.js';
 
 /** The most warnings sent on one response, and the longest one (kube: 4 KiB each, 12 KiB in all — we bound by count). */
@@ -9,17 +10,30 @@ const maxWarnings = 50;
  */
 export function withWarnings(): Filter {
   return (next) => (req, res, ctx) => {
-    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
-    res.writeHead = (...args: unknown[]) => {
-      if (ctx.warnings.length > 0 && !res.headersSent) {
-        const unique = [...new Set(ctx.warnings)].slice(0, maxWarnings);
-        res.setHeader(
-          'Warning',
-          unique.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]+/g, ' '))}`),
-        );
-      }
-      return writeHead(...args);
-    };
+    const holder = res as ResponseWithWarnings;
+    holder[kWarnings] = { warnings: ctx.warnings, writeHead: res.writeHead };
+    // one shared function rather than a bound copy and a closure per request
+    res.writeHead = writeHeadWithWarnings as ServerResponse['writeHead'];
     return next(req, res, ctx);
   };
+}
+
+const kWarnings = Symbol('kapi.warnings');
+
+type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+
+type ResponseWithWarnings = ServerResponse & {
+  [kWarnings]?: { warnings: readonly string[]; writeHead: ServerResponse['writeHead'] };
+};
+
+function writeHeadWithWarnings(this: ResponseWithWarnings, ...args: unknown[]): ServerResponse {
+  const state = this[kWarnings]!;
+  if (state.warnings.length > 0 && !this.headersSent) {
+    const unique = [...new Set(state.warnings)].slice(0, maxWarnings);
+    this.setHeader(
+      'Warning',
+      unique.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]+/g, ' '))}`),
+    );
+  }
+  return (state.writeHead as WriteHead).apply(this, args);
 }
