@@ -89,8 +89,11 @@ function gr(resource: InstalledResource) {
 /** Serves the resources of a scheme and their discovery. */
 export class APIHandler {
   readonly discovery: Discovery;
-  /** Installed resources by `group/version/resource`. */
-  private readonly routes = new Map<string, InstalledResource>();
+  /** Installed resources by resource name, then group and version (no key to build per request). */
+  private readonly routes = new Map<
+    string,
+    { group: string; version: string; r: InstalledResource }[]
+  >();
   private readonly installed: InstalledResource[] = [];
   private readonly scheme: Scheme;
   private readonly protobuf: ProtobufRegistry | undefined;
@@ -114,7 +117,14 @@ export class APIHandler {
         config,
       );
       this.installed.push(r);
-      for (const v of r.versions) this.routes.set(`${r.group}/${v}/${r.resource}`, r);
+      let byName = this.routes.get(r.resource);
+      if (byName === undefined) this.routes.set(r.resource, (byName = []));
+      for (const version of r.versions) {
+        // a later install of the same group, version and resource replaces the earlier one
+        const same = byName.findIndex((c) => c.group === r.group && c.version === version);
+        if (same === -1) byName.push({ group: r.group, version, r });
+        else byName[same] = { group: r.group, version, r };
+      }
     }
     this.groups = this.discoveryGroups();
     this.discovery = new Discovery(this.groups);
@@ -196,7 +206,7 @@ export class APIHandler {
       if (this.discovery.serve(req, res, path, version)) return true;
       throw notFoundPath();
     }
-    const resource = this.routes.get(`${info.apiGroup}/${info.apiVersion}/${info.resource}`);
+    const resource = this.route(info.apiGroup, info.apiVersion, info.resource);
     if (resource === undefined) throw notFoundPath();
     // a cluster-scoped resource reached through a namespace path does not exist (CVE-2019-11247)
     if (!resource.namespaced && info.namespace !== '' && !(info.resource === 'namespaces'))
@@ -210,6 +220,13 @@ export class APIHandler {
       throw notFoundPath();
     await this.dispatch(req, res, ctx, info, resource);
     return true;
+  }
+
+  private route(group: string, version: string, name: string): InstalledResource | undefined {
+    const candidates = this.routes.get(name);
+    if (candidates === undefined) return undefined;
+    for (const c of candidates) if (c.group === group && c.version === version) return c.r;
+    return undefined;
   }
 
   private async dispatch(

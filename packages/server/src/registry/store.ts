@@ -30,7 +30,7 @@ import type {
   Status,
 } from '@kapi/apimachinery';
 import { interpretStorageError, StorageError } from '@kapi/storage';
-import type { ListResult, Predicate, Storage, Watcher } from '@kapi/storage';
+import type { GetOptions, ListResult, Predicate, Storage, Watcher } from '@kapi/storage';
 import type { ResourceStrategy, StrategyContext } from './strategy.js';
 
 /** The admission stages a write passes through (the admission chain plugs in here). */
@@ -198,11 +198,11 @@ export class RegistryStore {
     resourceVersion?: string,
     options: { shared?: boolean } = {},
   ): Promise<KubeObject> {
+    const getOptions: GetOptions = {};
+    if (resourceVersion !== undefined) getOptions.resourceVersion = resourceVersion;
+    if (options.shared === true) getOptions.shared = true;
     try {
-      return await this.storage.get(this.key(namespace, name), {
-        ...(resourceVersion !== undefined ? { resourceVersion } : {}),
-        ...(options.shared === true ? { shared: true } : {}),
-      });
+      return await this.storage.get(this.key(namespace, name), getOptions);
     } catch (err) {
       throw this.interpret(err, name);
     }
