@@ -1,14 +1,14 @@
 /**
  * The API server through its whole filter chain (anonymous allow-all, metrics on, memory storage)
  * against raw `node:http` answering the same bytes, measured with autocannon in the same run with
- * the same connections and duration:
+ * the same connections and duration, in alternating rounds (the medians compared):
  * 1. GET of one ConfigMap (target: ≥ 50 % of raw);
  * 2. LIST of 500 ConfigMaps;
  * 3. CREATE of a ConfigMap (generateName), raw reading the body and answering the same 201 bytes;
  * and the boot time of `@kapi/server/testing`'s startTestServer up to its first answered request
  * (target ≤ 50 ms).
  * The servers run in a child process (this file with `--serve`), autocannon here, so the load
- * generator does not share the servers' event loop. Bounded: about 20 s in all.
+ * generator does not share the servers' event loop. Bounded: about 45 s in all.
  * `KAPI_BENCH_PROFILE=<dir>` runs the child under `--cpu-prof` into that directory;
  * `KAPI_BENCH_CASE=get|list|create` runs one case only; `KAPI_BENCH_WATCH_CACHE=1` serves reads
  * from the watch cache.
@@ -26,8 +26,10 @@ import { alwaysAllowAuthorizer, anonymousAuthenticator, APIServer } from '@kapi/
 import { startTestServer } from '@kapi/server/testing';
 
 const CONNECTIONS = 10;
-const DURATION_S = 3;
+const DURATION_S = 2;
 const WARMUP_S = 1;
+/** Rounds of raw then Kapi per case: alternating spreads the machine's drift over both. */
+const ROUNDS = 3;
 const LIST_SIZE = 500;
 
 const ns = '/api/v1/namespaces';
@@ -174,6 +176,16 @@ async function load(
   });
 }
 
+/** The run with the median throughput. */
+function median(results: AutocannonResult[]): AutocannonResult {
+  const sorted = [...results].sort((a, b) => a.requests.average - b.requests.average);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function rates(results: AutocannonResult[]): string {
+  return results.map((r) => r.requests.average.toFixed(0)).join('/');
+}
+
 /** Boots test servers: the first one (cold) and the median of the next ones, to a created object. */
 async function bootTimes(): Promise<void> {
   const times: number[] = [];
@@ -226,7 +238,7 @@ async function drive(): Promise<void> {
     bytes: Record<string, number>;
   };
   console.log(
-    `${CONNECTIONS} connections, ${DURATION_S} s per run (after ${WARMUP_S} s of warm-up), plain HTTP on loopback`,
+    `${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s per server and case (after ${WARMUP_S} s of warm-up each), plain HTTP on loopback`,
   );
   const cases = [
     { name: 'GET one object', method: 'GET', path: paths.get, bytes: info.bytes.get, target: 0.5 },
@@ -251,17 +263,25 @@ async function drive(): Promise<void> {
     const only = process.env.KAPI_BENCH_CASE;
     for (const c of cases) {
       if (only !== undefined && !c.name.toLowerCase().startsWith(only.toLowerCase())) continue;
+      await load(info.raw + c.path, c.method, WARMUP_S, c.body);
       await load(info.kapi + c.path, c.method, WARMUP_S, c.body);
-      const raw = await load(info.raw + c.path, c.method, DURATION_S, c.body);
-      const kapi = await load(info.kapi + c.path, c.method, DURATION_S, c.body);
+      const raws: AutocannonResult[] = [];
+      const kapis: AutocannonResult[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        raws.push(await load(info.raw + c.path, c.method, DURATION_S, c.body));
+        kapis.push(await load(info.kapi + c.path, c.method, DURATION_S, c.body));
+      }
+      const raw = median(raws);
+      const kapi = median(kapis);
       const ratio = kapi.requests.average / raw.requests.average;
-      const failures = kapi.non2xx + kapi.errors + raw.non2xx + raw.errors;
+      const failures = [...raws, ...kapis].reduce((n, r) => n + r.non2xx + r.errors, 0);
       console.log(
         `${c.name} (${c.bytes} B): raw ${raw.requests.average.toFixed(0)} req/s (p99 ${raw.latency.p99} ms), ` +
           `kapi ${kapi.requests.average.toFixed(0)} req/s (p99 ${kapi.latency.p99} ms) = ${(ratio * 100).toFixed(1)} %` +
           (c.target !== undefined
             ? ` (target ≥ ${c.target * 100} %: ${ratio >= c.target ? 'met' : 'MISSED'})`
             : '') +
+          ` [medians of ${ROUNDS} alternating rounds; raw ${rates(raws)}, kapi ${rates(kapis)}]` +
           (failures > 0 ? ` — ${failures} failed responses` : ''),
       );
     }

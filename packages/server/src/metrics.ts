@@ -202,9 +202,9 @@ export function withMetrics(metrics: ApiServerMetrics): Filter {
     // a response emits close once: on() spares once()'s wrapper
     res.on('close', () => {
       const info = ctx.requestInfo;
-      // most requests have no dryRun: spare them parsing the query
+      // most requests have no query: spare them parsing one
       const dryRun =
-        req.url?.includes('dryRun') === true ? requestURL(req).searchParams.getAll('dryRun') : [];
+        req.url?.includes('?') === true ? requestURL(req).searchParams.getAll('dryRun') : [];
       metrics.observe(
         {
           verb: metricsVerb(info, req),

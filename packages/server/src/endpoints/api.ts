@@ -333,16 +333,16 @@ export class APIHandler {
     };
   }
 
-  private async respond(
+  private respond(
     req: IncomingMessage,
     res: ServerResponse,
     code: number,
     obj: KubeObject | Status,
     output: NegotiatedOutput,
     frozen = false,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const query = requestURL(req).searchParams;
-    await writeObject(
+    return writeObject(
       res,
       code,
       obj,

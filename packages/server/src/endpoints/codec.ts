@@ -121,11 +121,12 @@ interface Encodings {
 const frozenEncodings = new WeakMap<object, Encodings>();
 
 /**
- * Writes an object (or a Status) in the negotiated format. `frozen` says the object is
- * deep-frozen (a storage's shared read): its encodings are then kept with it and reused, as kube's
- * watch cache reuses serializations of its objects.
+ * Writes an object (or a Status) in the negotiated format: at once, or (protobuf, whose codec
+ * loads lazily) when the returned promise resolves. `frozen` says the object is deep-frozen (a
+ * storage's shared read): its encodings are then kept with it and reused, as kube's watch cache
+ * reuses serializations of its objects.
  */
-export async function writeObject(
+export function writeObject(
   res: ServerResponse,
   code: number,
   obj: KubeObject | Status,
@@ -133,9 +134,7 @@ export async function writeObject(
   protobuf: ProtobufRegistry | undefined,
   pretty = false,
   frozen = false,
-): Promise<void> {
-  let body: Buffer;
-  let contentType = output.contentType;
+): Promise<void> | undefined {
   const cached = frozen ? frozenEncodings.get(obj) : undefined;
   if (
     output.mediaType === MEDIA_TYPE_PROTOBUF &&
@@ -143,23 +142,31 @@ export async function writeObject(
     protobuf.hasKind(obj as { apiVersion: string; kind: string })
   ) {
     if (cached?.protobuf?.registry === protobuf) {
-      body = cached.protobuf.bytes;
-    } else {
-      body = Buffer.from(await protobuf.encode(obj));
+      send(res, code, output.contentType, cached.protobuf.bytes);
+      return undefined;
+    }
+    // the protobuf codec loads lazily, so only this path waits
+    return protobuf.encode(obj).then((encoded) => {
+      const body = Buffer.from(encoded);
       if (frozen) remember(obj, cached).protobuf = { registry: protobuf, bytes: body };
-    }
-  } else if (output.mediaType === MEDIA_TYPE_YAML) {
-    body = Buffer.from(encodeYaml(obj));
-  } else {
-    const plain = !(pretty || output.pretty);
-    if (plain && cached?.json !== undefined) {
-      body = cached.json;
-    } else {
-      body = Buffer.from(encodeJsonBody(obj, { pretty: !plain }));
-      if (frozen && plain) remember(obj, cached).json = body;
-    }
-    contentType = MEDIA_TYPE_JSON;
+      send(res, code, output.contentType, body);
+    });
   }
+  if (output.mediaType === MEDIA_TYPE_YAML) {
+    send(res, code, output.contentType, Buffer.from(encodeYaml(obj)));
+    return undefined;
+  }
+  const plain = !(pretty || output.pretty);
+  let body = plain ? cached?.json : undefined;
+  if (body === undefined) {
+    body = Buffer.from(encodeJsonBody(obj, { pretty: !plain }));
+    if (frozen && plain) remember(obj, cached).json = body;
+  }
+  send(res, code, MEDIA_TYPE_JSON, body);
+  return undefined;
+}
+
+function send(res: ServerResponse, code: number, contentType: string, body: Buffer): void {
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': body.length });
   res.end(body);
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { badRequest, timeout } from '@kapi/apimachinery';
 import type { Filter, RequestContext } from '../handler.js';
 import { LazyRequestContext } from '../request-context.js';
@@ -24,6 +25,8 @@ export interface TimeoutOptions {
 export function withTimeout(options: TimeoutOptions = {}): Filter {
   const maximumMs = options.maximumMs ?? 60_000;
   const isLongRunning = options.longRunning ?? longRunningCheck();
+  // most requests run under the default limit: they share one deadline list and one timer
+  const defaultLimit = new DeadlineList();
   return (next) => (req, res, ctx) => {
     if (isLongRunning(ctx.requestInfo)) return next(req, res, ctx);
     let limitMs = maximumMs;
@@ -43,29 +46,12 @@ export function withTimeout(options: TimeoutOptions = {}): Filter {
       }
       if (requested > 0 && requested < maximumMs) limitMs = requested;
     }
-    ctx.deadline = ctx.receivedAt + limitMs;
-    const abortable = abortableSignal(ctx);
+    const deadline = ctx.receivedAt + limitMs;
+    ctx.deadline = deadline;
     return new Promise<void>((resolve, reject) => {
-      let timedOut = false;
-      const timer = setTimeout(
-        () => {
-          timedOut = true;
-          const reason = timeout(
-            'request did not complete within requested timeout - context deadline exceeded',
-          );
-          abortable.abort(reason);
-          abortable.release();
-          if (!res.headersSent) {
-            writeStatus(res, reason);
-            muteResponse(res);
-          } else {
-            res.destroy();
-          }
-          // the handler sees the aborted signal; its late outcome no longer matters
-          resolve();
-        },
-        Math.max(0, ctx.deadline! - performance.now()),
-      );
+      const timed = new TimedRequest(res, abortableSignal(ctx), deadline, resolve);
+      if (limitMs === maximumMs) defaultLimit.add(timed);
+      else timed.startOwnTimer();
       let work: Promise<void>;
       try {
         work = next(req, res, ctx);
@@ -76,44 +62,142 @@ export function withTimeout(options: TimeoutOptions = {}): Filter {
       }
       work.then(
         () => {
-          if (timedOut) return;
-          clearTimeout(timer);
-          abortable.release();
-          resolve();
+          if (timed.finish()) resolve();
         },
         (err: unknown) => {
-          if (timedOut) return;
-          clearTimeout(timer);
-          abortable.release();
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          reject(err);
+          if (timed.finish()) reject(err);
         },
       );
     });
   };
 }
 
+/** One request under a deadline: finished by its handler, or expired by its timer. */
+class TimedRequest {
+  /** Neighbours in a {@link DeadlineList}. */
+  previous: TimedRequest | undefined;
+  following: TimedRequest | undefined;
+  list: DeadlineList | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly abortable: Abortable,
+    readonly deadline: number,
+    private readonly resolve: () => void,
+  ) {}
+
+  /** A timer of its own, for a limit other than the default. */
+  startOwnTimer(): void {
+    this.timer = setTimeout(expireRequest, msUntil(this.deadline), this);
+  }
+
+  /** The handler is done: true when it finished first (the request had not expired). */
+  finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.list?.remove(this);
+    this.abortable.release?.();
+    return true;
+  }
+
+  /** The deadline passed first: abort the handler's signal and answer 504 in its place. */
+  expire(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const reason = timeout(
+      'request did not complete within requested timeout - context deadline exceeded',
+    );
+    this.abortable.abort(reason);
+    this.abortable.release?.();
+    if (!this.res.headersSent) {
+      writeStatus(this.res, reason);
+      muteResponse(this.res);
+    } else {
+      this.res.destroy();
+    }
+    // the handler sees the aborted signal; its late outcome no longer matters
+    this.resolve();
+  }
+}
+
+function expireRequest(request: TimedRequest): void {
+  request.expire();
+}
+
+/** Whole milliseconds until `deadline`: node keeps a timer list per distinct duration. */
+function msUntil(deadline: number): number {
+  return Math.max(0, Math.ceil(deadline - performance.now()));
+}
+
+/**
+ * Requests under one limit in arrival order, which is deadline order, in a linked list: adding
+ * and finishing are O(1) and allocate nothing, and one timer (for the oldest) serves them all.
+ */
+class DeadlineList {
+  private oldest: TimedRequest | undefined;
+  private newest: TimedRequest | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  add(request: TimedRequest): void {
+    request.list = this;
+    request.previous = this.newest;
+    if (this.newest === undefined) this.oldest = request;
+    else this.newest.following = request;
+    this.newest = request;
+    this.timer ??= setTimeout(expireDue, msUntil(request.deadline), this);
+  }
+
+  remove(request: TimedRequest): void {
+    if (request.previous === undefined) this.oldest = request.following;
+    else request.previous.following = request.following;
+    if (request.following === undefined) this.newest = request.previous;
+    else request.following.previous = request.previous;
+    request.previous = request.following = request.list = undefined;
+    if (this.oldest === undefined && this.timer !== undefined) {
+      // nothing left to time: no timer keeps the process awake
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** Expires the requests whose deadline has passed and sets the timer for the next one. */
+  expireDue(): void {
+    this.timer = undefined;
+    const now = performance.now();
+    let request = this.oldest;
+    while (request !== undefined && request.deadline <= now) {
+      const following = request.following;
+      this.remove(request);
+      request.expire();
+      request = following;
+    }
+    if (this.oldest !== undefined) {
+      this.timer = setTimeout(expireDue, msUntil(this.oldest.deadline), this);
+    }
+  }
+}
+
+function expireDue(list: DeadlineList): void {
+  list.expireDue();
+}
+
 /** How the timeout filter aborts a request's signal, and lets go of it when the request is done. */
 interface Abortable {
   abort(reason: unknown): void;
-  release(): void;
+  release?(): void;
 }
-
-const nothingToRelease = (): void => undefined;
 
 /**
  * The server's own contexts abort their (lazily made) signal directly; any other context gets a
  * signal of its own for the rest of the chain, fed by the one it had.
  */
 function abortableSignal(ctx: RequestContext): Abortable {
-  if (ctx instanceof LazyRequestContext) {
-    return {
-      abort: (reason) => {
-        ctx.abort(reason);
-      },
-      release: nothingToRelease,
-    };
-  }
+  // the server's own context aborts its signal itself, with nothing to let go of
+  if (ctx instanceof LazyRequestContext) return ctx;
   const controller = new AbortController();
   const parentSignal = ctx.signal;
   const forward = (): void => {
@@ -133,7 +217,7 @@ function abortableSignal(ctx: RequestContext): Abortable {
 }
 
 /** Drops whatever a timed-out handler still writes. */
-function muteResponse(res: import('node:http').ServerResponse): void {
+function muteResponse(res: ServerResponse): void {
   const noop = () => res;
   Object.assign(res, {
     writeHead: noop,
