@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { StatusError } from '@kapi/apimachinery';
 import type { KubeObject } from '@kapi/apimachinery';
 import { StorageError, decodeContinue } from '@kapi/storage';
-import type { Predicate } from '@kapi/storage';
+import type { Predicate, StorageWatchEvent } from '@kapi/storage';
 import { SqliteStorageLockedError } from '@kapi/storage-sqlite';
 import { eventRevision, iterate, nextEvents, objectOf, openStore, tempDir } from './helpers.js';
 import type { TempDir } from './helpers.js';
@@ -27,6 +27,12 @@ function labelPredicate(key: string, value: string): Predicate {
 
 function rvOf(obj: KubeObject): number {
   return Number(obj.metadata?.resourceVersion);
+}
+
+/** `TYPE name@rv`. */
+function brief(event: StorageWatchEvent): string {
+  if (event.type === 'ERROR') return `ERROR ${event.object.message ?? ''}`;
+  return `${event.type} ${event.object.metadata?.name ?? ''}@${String(rvOf(event.object))}`;
 }
 
 function statusOf(err: unknown): { code: number; reason: string; message: string } {
@@ -702,6 +708,61 @@ describe('SqliteStorage watch', () => {
       controller.abort();
       assert.deepEqual(await pending, { value: undefined, done: true });
       await store.readinessCheck();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+// the progress-request cases every backend shares are in the conformance suite (conformance.test.ts)
+describe('SqliteStorage.requestWatchProgress', () => {
+  it('sends the bookmark after every undelivered change, also from a watcher that overflowed and reads the log', async () => {
+    const store = openStore(tmp.file(), { watchBufferSize: 4, bookmarkIntervalMs: 60_000 });
+    try {
+      const w = iterate(
+        store.watch('/pods', {
+          recursive: true,
+          resourceVersion: String(await store.currentRevision()),
+          allowBookmarks: true,
+          progressNotify: true,
+        }),
+      );
+      // nothing is read while the writes happen: far more than the watcher's buffer holds
+      const written: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const obj = await store.create(`/pods/ns/p${i}`, pod(`p${i}`));
+        written.push(`ADDED p${i}@${rvOf(obj)}`);
+        if (i % 3 === 0) await store.create(`/other/o${i}`, pod(`o${i}`));
+      }
+      const target = await store.currentRevision();
+      await store.requestWatchProgress();
+      const events = await nextEvents(w, written.length + 1);
+      assert.deepEqual(events.slice(0, -1).map(brief), written);
+      const bookmark = events.at(-1)!;
+      assert.equal(bookmark.type, 'BOOKMARK');
+      assert.ok(eventRevision(bookmark) >= target, `bookmark ${brief(bookmark)} below ${target}`);
+      const later = await store.create('/pods/ns/later', pod('later'));
+      assert.deepEqual((await nextEvents(w, 1)).map(brief), [`ADDED later@${rvOf(later)}`]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('sends one even when nothing changed since the last event', async () => {
+    const store = openStore(tmp.file(), { bookmarkIntervalMs: 60_000 });
+    try {
+      const w = iterate(
+        store.watch('/pods', {
+          recursive: true,
+          sendInitialEvents: true,
+          allowBookmarks: true,
+          progressNotify: true,
+        }),
+      );
+      const start = await store.currentRevision();
+      assert.deepEqual((await nextEvents(w, 1)).map(brief), [`BOOKMARK @${start}`]);
+      await store.requestWatchProgress();
+      assert.deepEqual((await nextEvents(w, 1)).map(brief), [`BOOKMARK @${start}`]);
     } finally {
       await store.close();
     }

@@ -8,6 +8,9 @@ import { runStorageConformance } from '@kapi/storage/testing';
 runStorageConformance('memory', {
   newStore: () =>
     Promise.resolve(new MemoryStorage({ freshnessTimeoutMs: 100, bookmarkIntervalMs: 20 })),
+  // no periodic bookmark during a test: every bookmark there was asked for
+  newProgressStore: () =>
+    Promise.resolve(new MemoryStorage({ freshnessTimeoutMs: 100, bookmarkIntervalMs: 60_000 })),
 });
 
 function pod(name: string, spec: Record<string, unknown> = {}): KubeObject {
@@ -261,6 +264,38 @@ describe('MemoryStorage', () => {
           object: { metadata: { resourceVersion: String(rev) } },
         });
         assert.equal(await nextOf(notAllowed[Symbol.asyncIterator](), 100), 'timeout');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a progress request follows the initial state of a watch from the current state', async () => {
+      const store = new MemoryStorage({ bookmarkIntervalMs: 60_000 });
+      try {
+        const a = await store.create('/pods/ns/a', pod('a'));
+        const watcher = store.watch('/pods', {
+          recursive: true,
+          sendInitialEvents: true,
+          allowBookmarks: true,
+          progressNotify: true,
+        });
+        await store.create('/other/x', pod('x'));
+        const target = await store.currentRevision();
+        await store.requestWatchProgress();
+        const iterator = watcher[Symbol.asyncIterator]();
+        const events: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const event = await nextOf(iterator);
+          assert.ok(typeof event !== 'string', `event ${i + 1} of 3: ${event as string}`);
+          const meta = event.type === 'ERROR' ? undefined : event.object.metadata;
+          events.push(`${event.type} ${meta?.name ?? ''}@${meta?.resourceVersion ?? ''}`);
+        }
+        assert.deepEqual(events, [
+          `ADDED a@${rvOf(a)}`,
+          `BOOKMARK @${rvOf(a)}`, // the initial-events-end bookmark
+          `BOOKMARK @${target}`,
+        ]);
+        watcher.stop();
       } finally {
         await store.close();
       }

@@ -17,10 +17,16 @@ import type { ContinueToken } from '../continue.js';
 import { StorageError } from '../errors.js';
 import type { StorageErrorCode } from '../errors.js';
 import type { Predicate, Storage, StorageWatchEvent, Watcher } from '../interface.js';
+import type { WatchProgressRequester } from '../cache/cached-storage.js';
+
+/** A store that can be asked for watch progress. */
+export type ProgressStorage = Storage & WatchProgressRequester;
 
 /** What every group of the suite gets. */
 export interface SuiteContext {
   newStore(): Promise<Storage>;
+  /** A store for the progress-request cases; absent when the backend has no such requests. */
+  newProgressStore: (() => Promise<ProgressStorage>) | undefined;
   /** How long one watch read may take before the test fails. */
   eventTimeoutMs: number;
   /** How long a watch must stay silent to count as "no event". */
@@ -36,8 +42,18 @@ export function storeTest(
   body: (store: Storage) => Promise<void>,
   timeoutMs = 20000,
 ): void {
+  testWithStore(() => ctx.newStore(), name, body, timeoutMs);
+}
+
+/** Registers a test that runs `body` against a store from `newStore` and closes it afterwards. */
+export function testWithStore<S extends Storage>(
+  newStore: () => Promise<S>,
+  name: string,
+  body: (store: S) => Promise<void>,
+  timeoutMs = 20000,
+): void {
   void it(name, { timeout: timeoutMs }, async (t) => {
-    const store = await ctx.newStore();
+    const store = await newStore();
     // a timed-out test closes its store, so its watch reads end instead of running on
     const onAbort = (): void => {
       store.close().catch(() => undefined);
@@ -286,6 +302,12 @@ export function watchOf(
   options: Parameters<Storage['watch']>[1] = {},
 ): EventReader {
   return new EventReader(store.watch(key, options), ctx.eventTimeoutMs, ctx.quietMs);
+}
+
+/** A short description of an event for messages: `TYPE name@resourceVersion`. */
+export function brief(e: StorageWatchEvent): string {
+  if (e.type === 'ERROR') return `ERROR ${e.object.message ?? ''}`;
+  return `${e.type} ${e.object.metadata?.name ?? ''}@${e.object.metadata?.resourceVersion ?? ''}`;
 }
 
 /** The object of an event that is not an ERROR. */

@@ -5,10 +5,12 @@
  * @packageDocumentation
  */
 import { describe } from 'node:test';
+import type { WatchProgressRequester } from '../cache/cached-storage.js';
 import type { Storage } from '../interface.js';
 import { crudTests } from './crud.js';
 import type { SuiteContext } from './harness.js';
 import { listTests } from './list.js';
+import { progressTests } from './progress.js';
 import { updateTests } from './update.js';
 import { watchTests } from './watch.js';
 
@@ -28,12 +30,22 @@ export interface ConformanceOptions {
    * (`ignoreForWatchCache`: a limited list at resourceVersion "0" is served whole from memory).
    */
   watchCache?: boolean;
+  /**
+   * For a backend that implements {@link WatchProgressRequester}: a fresh, empty, isolated store
+   * of it for the progress-request cases (bookmarks on demand, only for watches that asked for
+   * them, after every event up to their revision; a watch cache over it serving consistent reads
+   * without waiting). Its periodic bookmarks and progress notifications must not come during a
+   * test (e.g. a bookmark interval of a minute), so every bookmark those cases see was asked for.
+   * Absent: the backend cannot be asked for progress, and those cases are not registered.
+   */
+  newProgressStore?: () => Promise<Storage & WatchProgressRequester>;
 }
 
 /**
  * Registers the storage conformance suite under `suiteName`: create/get/delete, list (the
  * resourceVersion × match matrix, filters, paging, continue tokens, compaction), guaranteedUpdate
- * and watch. Revisions are compared relative to what the suite reads, never assumed to start at
+ * and watch, and progress requests when the backend has them (see
+ * {@link ConformanceOptions.newProgressStore}). Revisions are compared relative to what the suite reads, never assumed to start at
  * 1 or to be contiguous.
  */
 export function runStorageConformance(suiteName: string, options: ConformanceOptions): void {
@@ -42,11 +54,13 @@ export function runStorageConformance(suiteName: string, options: ConformanceOpt
     eventTimeoutMs: options.eventTimeoutMs ?? 3000,
     quietMs: options.quietMs ?? 200,
     watchCache: options.watchCache ?? false,
+    newProgressStore: options.newProgressStore,
   };
   void describe(`storage conformance: ${suiteName}`, () => {
     crudTests(ctx);
     listTests(ctx);
     updateTests(ctx);
     watchTests(ctx);
+    progressTests(ctx);
   });
 }

@@ -10,6 +10,7 @@ import type { Storage, StorageWatchEvent } from '../interface.js';
 import {
   EventReader,
   atRevision,
+  brief,
   changed,
   objectOf,
   pod,
@@ -27,11 +28,6 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 /** Writes `obj` at `key` (create or update) and returns it as stored. */
 function put(store: Storage, key: string, obj: KubeObject): Promise<KubeObject> {
   return store.guaranteedUpdate(key, () => structuredClone(obj), { ignoreNotFound: true });
-}
-
-/** A short description of an event, for messages. */
-function brief(e: StorageWatchEvent): string {
-  return `${e.type} ${e.type === 'ERROR' ? e.object.message : `${e.object.metadata?.name}@${e.object.metadata?.resourceVersion}`}`;
 }
 
 export function watchTests(ctx: SuiteContext): void {
