@@ -45,8 +45,8 @@ export interface ConformanceOptions {
  * Registers the storage conformance suite under `suiteName`: create/get/delete, list (the
  * resourceVersion × match matrix, filters, paging, continue tokens, compaction), guaranteedUpdate
  * and watch, and progress requests when the backend has them (see
- * {@link ConformanceOptions.newProgressStore}). Revisions are compared relative to what the suite reads, never assumed to start at
- * 1 or to be contiguous.
+ * {@link ConformanceOptions.newProgressStore}). Revisions are compared relative to what the suite
+ * reads, never assumed to start at 1 or to be contiguous.
  */
 export function runStorageConformance(suiteName: string, options: ConformanceOptions): void {
   const ctx: SuiteContext = {

@@ -479,19 +479,102 @@ export function watchTests(ctx: SuiteContext): void {
       },
     );
 
-    storeTest(ctx, 'sendInitialEvents from N sends a state not older than N', async (store) => {
-      const a = await store.create(podKey('ns', 'a'), pod('ns', 'a'));
-      const a2 = await put(store, podKey('ns', 'a'), pod('ns', 'a', { v: 2 }));
-      const w = watchOf(ctx, store, '/pods/ns', {
-        recursive: true,
-        resourceVersion: String(rvOf(a)),
-        sendInitialEvents: true,
-        allowBookmarks: true,
-      });
-      await w.expect('ADDED', a2);
-      const bookmark = await w.expect('BOOKMARK');
-      assert.ok(rvOf(objectOf(bookmark)) >= rvOf(a2));
-    });
+    // as kube: with sendInitialEvents, resourceVersion N asks for a state at least as fresh as N;
+    // a watch cache may serve a later one, and the initial-events-end bookmark carries the
+    // revision actually served (k8s.io/apiserver pkg/storage/cacher cacher.go Watch,
+    // waitUntilFreshAndBlock; staging/.../watchlist)
+    storeTest(
+      ctx,
+      'sendInitialEvents from N: the state at a revision not older than N, its bookmark, then every later change',
+      async (store) => {
+        const history: { key: string; event: StorageWatchEvent }[] = [];
+        const record = (
+          type: 'ADDED' | 'MODIFIED' | 'DELETED',
+          key: string,
+          obj: KubeObject,
+        ): KubeObject => {
+          history.push({ key, event: { type, object: obj } });
+          return obj;
+        };
+        const keyA = podKey('ns', 'a');
+        const keyB = podKey('ns', 'b');
+        const a = record('ADDED', keyA, await store.create(keyA, pod('ns', 'a')));
+        const from = rvOf(a);
+        record('MODIFIED', keyA, await put(store, keyA, pod('ns', 'a', { v: 2 })));
+        record('ADDED', keyB, await store.create(keyB, pod('ns', 'b')));
+        await store.create(podKey('other', 'x'), pod('other', 'x')); // not watched
+        const w = watchOf(ctx, store, '/pods/ns', {
+          recursive: true,
+          resourceVersion: String(from),
+          sendInitialEvents: true,
+          allowBookmarks: true,
+        });
+        // changes while the watch starts: in its initial state or after it, never lost
+        const keyC = podKey('ns', 'c');
+        record('ADDED', keyC, await store.create(keyC, pod('ns', 'c')));
+        record('DELETED', keyB, await store.delete(keyB));
+
+        const initial: KubeObject[] = [];
+        let end: KubeObject | undefined;
+        while (end === undefined) {
+          const e = await w.next(`an initial event or the initial-events-end bookmark`);
+          if (e.type === 'BOOKMARK') {
+            assert.equal(
+              e.object.metadata?.annotations?.[INITIAL_EVENTS_END],
+              'true',
+              `the first bookmark ends the initial events, got ${JSON.stringify(e.object)}`,
+            );
+            end = e.object;
+          } else {
+            assert.equal(e.type, 'ADDED', `initial events are ADDED, got ${brief(e)}`);
+            initial.push(objectOf(e));
+            assert.ok(initial.length <= history.length, 'more initial events than objects');
+          }
+        }
+        const served = rvOf(end);
+        assert.ok(served >= from, `the initial state at ${served} is older than ${from}`);
+        for (const obj of initial) {
+          assert.ok(rvOf(obj) <= served, `${obj.metadata?.name}@${rvOf(obj)} after ${served}`);
+        }
+        // the objects of the state at the bookmark's revision, each at its last write until then
+        const state = new Map<string, KubeObject>();
+        for (const { key, event } of history) {
+          if (rvOf(objectOf(event)) > served) break;
+          if (event.type === 'DELETED') state.delete(key);
+          else state.set(key, objectOf(event));
+        }
+        const byName = (x: KubeObject, y: KubeObject): number =>
+          (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? '');
+        assert.deepEqual(
+          [...initial].sort(byName),
+          [...state.values()].sort(byName),
+          `the initial events are the state at ${served}`,
+        );
+        // then every change after it, in order, none twice; periodic bookmarks may come between
+        const later = history.filter(({ event }) => rvOf(objectOf(event)) > served);
+        const marker = await store.create(podKey('ns', 'marker'), pod('ns', 'marker'));
+        const expected: StorageWatchEvent[] = [
+          ...later.map(({ event }) => event),
+          { type: 'ADDED', object: marker },
+        ];
+        const got: StorageWatchEvent[] = [];
+        let last = served;
+        while (got.length < expected.length) {
+          const e = await w.next(
+            `the change ${got.length + 1} of ${expected.length} after ${served}`,
+          );
+          const rv = rvOf(objectOf(e));
+          if (e.type === 'BOOKMARK') {
+            assert.ok(rv >= last, `bookmark ${rv} after ${last}`);
+            assert.equal(e.object.metadata?.annotations?.[INITIAL_EVENTS_END], undefined);
+          } else {
+            got.push(e);
+          }
+          last = rv;
+        }
+        assert.deepEqual(got, expected, `the changes after ${served}`);
+      },
+    );
 
     storeTest(ctx, 'no bookmarks unless allowed', async (store) => {
       const a = await store.create(podKey('ns', 'a'), pod('ns', 'a'));
