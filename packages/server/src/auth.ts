@@ -49,14 +49,20 @@ export const anonymousUser: UserInfo = {
   groups: ['system:unauthenticated'],
 };
 
+// settled promises are immutable: one answer serves every request
+const anonymousResult = Promise.resolve<AuthenticationResult>(
+  Object.freeze({ user: anonymousUser }),
+);
+const allowed = Promise.resolve<AuthorizationDecision>(Object.freeze({ decision: 'allow' }));
+
 /** Treats every request as `system:anonymous`. Choose it explicitly; Kapi never falls back to it. */
 export const anonymousAuthenticator: Authenticator = {
-  authenticate: () => Promise.resolve({ user: anonymousUser }),
+  authenticate: () => anonymousResult,
 };
 
 /** Allows everything. Choose it explicitly; Kapi never falls back to it. */
 export const alwaysAllowAuthorizer: Authorizer = {
-  authorize: () => Promise.resolve({ decision: 'allow' }),
+  authorize: () => allowed,
 };
 
 /** Denies everything. */
