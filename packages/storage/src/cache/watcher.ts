@@ -9,11 +9,9 @@
 import { internalError } from '@kapi/apimachinery';
 import type { KubeObject, Status } from '@kapi/apimachinery';
 import type { Predicate, StorageWatchEvent, Watcher } from '../interface.js';
+import { WatchBuffer, bookmarkEvent, errorEvent, watchIterator } from '../watch-buffer.js';
 import type { CacheEvent } from './history.js';
 import { thaw, thawAt } from './objects.js';
-
-/** The annotation kube puts on the bookmark that ends the initial events of a watch-list. */
-const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
 /** What a watcher selects. */
 export interface WatchScope {
@@ -38,23 +36,17 @@ export type Delivery =
   | { type: 'ERROR'; status: Status };
 
 /**
- * `starting`: not yet registered (waiting for the cache to catch up); `open`: takes events;
- * `draining`: takes none and ends once what it holds is delivered; `delegated`: the backend
- * serves it; `ended`: delivers nothing more.
+ * A watch on the cache, fed by the cache through {@link CacheWatcher.offer}. Before it is started
+ * it is `starting` (waiting for the cache to catch up); once delegated, the backend's watch serves
+ * it. Whether it takes events, drains what it holds or has ended is its buffer's state.
  */
-type WatcherState = 'starting' | 'open' | 'draining' | 'delegated' | 'ended';
-
-/** A watch on the cache, fed by the cache through {@link CacheWatcher.offer}. */
 export class CacheWatcher implements Watcher {
   /** Events at or before this revision are covered by the backlog (or were asked to be skipped). */
   startRevision = 0;
   private lastRevision = 0;
-  private backlog: Delivery[] = [];
-  private backlogHead = 0;
-  private queue: Delivery[] = [];
-  private queueHead = 0;
-  private state: WatcherState = 'starting';
-  private readonly readers: ((result: IteratorResult<StorageWatchEvent>) => void)[] = [];
+  private readonly buffer = new WatchBuffer<Delivery>(materialize);
+  private started = false;
+  /** The backend's watch while it serves this one (delegated, not yet stopped). */
   private inner: Watcher | undefined;
   private innerIterator: AsyncIterator<StorageWatchEvent> | undefined;
   private finishDelegation: (() => void) | undefined;
@@ -68,7 +60,12 @@ export class CacheWatcher implements Watcher {
 
   /** True until the watcher was started, delegated or ended. */
   get starting(): boolean {
-    return this.state === 'starting';
+    return !this.started && this.buffer.state === 'live';
+  }
+
+  /** True while the cache feeds the watcher. */
+  private get open(): boolean {
+    return this.started && this.buffer.state === 'live';
   }
 
   /** True when `key` is in the watcher's scope. */
@@ -81,12 +78,11 @@ export class CacheWatcher implements Watcher {
    * when the watcher was stopped meanwhile.
    */
   start(backlog: Delivery[], startRevision: number): boolean {
-    if (this.state !== 'starting') return false;
-    this.state = 'open';
-    this.backlog = backlog;
+    if (!this.starting) return false;
+    this.started = true;
     this.startRevision = startRevision;
     this.lastRevision = startRevision;
-    this.wake();
+    this.buffer.setBacklog(backlog);
     return true;
   }
 
@@ -95,11 +91,10 @@ export class CacheWatcher implements Watcher {
    * that stream is over (stopped or read to its end).
    */
   delegate(inner: Watcher, onFinish: () => void): void {
-    if (this.state !== 'starting') {
+    if (!this.starting) {
       inner.stop();
       return;
     }
-    this.state = 'delegated';
     this.inner = inner;
     const iterator = inner[Symbol.asyncIterator]();
     let finished = false;
@@ -108,20 +103,17 @@ export class CacheWatcher implements Watcher {
       finished = true;
       onFinish();
     };
-    this.innerIterator = {
+    const innerIterator: AsyncIterator<StorageWatchEvent> = {
       next: async () => {
         const result = await iterator.next();
         if (result.done === true) this.finishDelegation?.();
         return result;
       },
     };
+    this.innerIterator = innerIterator;
     this.onEnd(this);
-    const readers = this.readers.splice(0);
-    for (const resolve of readers) {
-      void this.innerIterator.next().then(resolve, () => {
-        resolve({ done: true, value: undefined });
-      });
-    }
+    // readers waiting now, and every later read, go to the backend's watch
+    this.buffer.handOver(() => innerIterator.next());
   }
 
   /** What a change means to this watcher (kube's cache_watcher convertToWatchEvent), if anything. */
@@ -145,7 +137,7 @@ export class CacheWatcher implements Watcher {
    * its consumer gets what is already queued (a gap-free prefix), then a clean end.
    */
   offer(event: CacheEvent): void {
-    if (this.state !== 'open' || event.revision <= this.startRevision) return;
+    if (!this.open || event.revision <= this.startRevision) return;
     let delivery: Delivery | undefined;
     try {
       delivery = this.convert(event);
@@ -154,118 +146,65 @@ export class CacheWatcher implements Watcher {
       return;
     }
     if (delivery === undefined) return;
-    if (this.queue.length - this.queueHead >= this.capacity) {
+    if (this.buffer.queued >= this.capacity) {
       this.drain();
       return;
     }
     this.lastRevision = event.revision;
-    if (this.readers.length > 0 && this.queueHead === this.queue.length) {
-      // a reader is waiting on an empty queue: hand the event over directly
-      this.readers.shift()!({ done: false, value: materialize(delivery) });
-      return;
-    }
-    this.push(delivery);
+    this.buffer.push(delivery);
   }
 
   /** Queues a bookmark unless it would go backwards or the queue is full (kube's nonblockingAdd). */
   offerBookmark(revision: number): void {
-    if (this.state !== 'open' || !this.scope.allowBookmarks) return;
+    if (!this.open || !this.scope.allowBookmarks) return;
     if (revision <= this.startRevision || revision < this.lastRevision) return;
-    if (this.queue.length - this.queueHead >= this.capacity) return;
+    if (this.buffer.queued >= this.capacity) return;
     this.lastRevision = revision;
-    this.push({ type: 'BOOKMARK', revision, initialEventsEnd: false });
+    this.buffer.push({ type: 'BOOKMARK', revision, initialEventsEnd: false });
   }
 
   /** Ends the stream with one ERROR event after what is already queued. */
   fail(status: Status): void {
-    if (this.state !== 'open' && this.state !== 'starting') return;
-    this.queue.push({ type: 'ERROR', status });
+    if (this.buffer.state !== 'live') return;
+    this.buffer.push({ type: 'ERROR', status });
     this.drain();
   }
 
   /** Ends the stream after what is already queued (the cache can no longer serve it). */
   terminate(): void {
-    if (this.state !== 'open' && this.state !== 'starting') return;
+    if (this.buffer.state !== 'live') return;
     this.drain();
   }
 
   /** Ends the watch at once; undelivered events are dropped. Idempotent. */
   stop(): void {
-    if (this.state === 'ended') return;
-    const wasTaking = this.state === 'open' || this.state === 'starting';
-    this.state = 'ended';
-    this.backlog = [];
-    this.queue = [];
-    this.queueHead = 0;
-    this.inner?.stop();
-    this.finishDelegation?.();
+    if (this.inner !== undefined) {
+      const inner = this.inner;
+      this.inner = undefined;
+      this.innerIterator = undefined;
+      inner.stop();
+      this.finishDelegation?.();
+      return;
+    }
+    if (this.buffer.state === 'ended') return;
+    const wasTaking = this.buffer.state === 'live';
+    this.buffer.close();
     if (wasTaking) this.onEnd(this);
-    this.wake();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StorageWatchEvent> {
-    return {
-      next: () => this.next(),
-      return: () => {
+    return watchIterator(
+      () => (this.innerIterator === undefined ? this.buffer.next() : this.innerIterator.next()),
+      () => {
         this.stop();
-        return Promise.resolve({ done: true, value: undefined });
       },
-    };
+    );
   }
 
-  private next(): Promise<IteratorResult<StorageWatchEvent>> {
-    if (this.state === 'delegated') return this.innerIterator!.next();
-    const ready = this.take();
-    if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve) => this.readers.push(resolve));
-  }
-
-  /** The next result if one is available now, `undefined` when the reader has to wait. */
-  private take(): IteratorResult<StorageWatchEvent> | undefined {
-    if (this.state === 'ended') return { done: true, value: undefined };
-    let delivery: Delivery | undefined;
-    if (this.backlogHead < this.backlog.length) {
-      delivery = this.backlog[this.backlogHead++];
-      if (this.backlogHead === this.backlog.length) {
-        this.backlog = [];
-        this.backlogHead = 0;
-      }
-    } else if (this.queueHead < this.queue.length) {
-      delivery = this.queue[this.queueHead++];
-      if (this.queueHead === this.queue.length) {
-        this.queue.length = 0;
-        this.queueHead = 0;
-      } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-        this.queue.splice(0, this.queueHead);
-        this.queueHead = 0;
-      }
-    }
-    if (delivery !== undefined) return { done: false, value: materialize(delivery) };
-    if (this.state === 'draining') {
-      this.state = 'ended';
-      return { done: true, value: undefined };
-    }
-    return undefined;
-  }
-
-  private push(delivery: Delivery): void {
-    this.queue.push(delivery);
-    if (this.readers.length > 0) this.wake();
-  }
-
+  /** Takes no more events, delivers what is held, then ends. */
   private drain(): void {
-    const wasTaking = this.state === 'open' || this.state === 'starting';
-    this.state = 'draining';
-    if (wasTaking) this.onEnd(this);
-    this.wake();
-  }
-
-  private wake(): void {
-    while (this.readers.length > 0) {
-      const result = this.take();
-      if (result === undefined) return;
-      this.readers.shift()!(result);
-    }
+    this.buffer.finish();
+    this.onEnd(this);
   }
 }
 
@@ -273,16 +212,9 @@ export class CacheWatcher implements Watcher {
 function materialize(delivery: Delivery): StorageWatchEvent {
   switch (delivery.type) {
     case 'ERROR':
-      return { type: 'ERROR', object: structuredClone(delivery.status) };
-    case 'BOOKMARK': {
-      const metadata: NonNullable<KubeObject['metadata']> = {
-        resourceVersion: String(delivery.revision),
-      };
-      if (delivery.initialEventsEnd) {
-        metadata.annotations = { [INITIAL_EVENTS_END_ANNOTATION]: 'true' };
-      }
-      return { type: 'BOOKMARK', object: { metadata } };
-    }
+      return errorEvent(delivery.status);
+    case 'BOOKMARK':
+      return bookmarkEvent(delivery.revision, delivery.initialEventsEnd);
     default:
       return {
         type: delivery.type,
