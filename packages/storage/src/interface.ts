@@ -41,6 +41,8 @@ export interface ListOptions extends CallOptions {
   resourceVersionMatch?: ResourceVersionMatch;
   /** The page size; 0 or absent means all. */
   limit?: number;
+  /** As {@link GetOptions.shared}: the caller only reads the items, which may be deep-frozen ones the storage keeps. */
+  shared?: boolean;
   /** The opaque token from the previous page. */
   continue?: string;
   predicate?: Predicate;

@@ -10,6 +10,7 @@ import {
   discoveryTransforms,
   findOutputMediaType,
   isPrettyPrint,
+  MEDIA_TYPE_JSON,
   methodNotSupported,
   notFound,
   parseApiVersion,
@@ -37,7 +38,7 @@ import type { WriteOptions } from '../registry/store.js';
 import { defaultTableConvertor, rowObject, toTable } from '../table.js';
 import type { IncludeObject } from '../table.js';
 import { DEFAULT_MAX_REQUEST_BODY_BYTES, readBody } from './body.js';
-import { decodeBody, negotiateResource, writeObject } from './codec.js';
+import { decodeBody, negotiateResource, writeJsonList, writeObject } from './codec.js';
 import { deleteQuery, listQuery, writeQuery } from './options.js';
 import type { WriteQuery } from './options.js';
 import { pruneUnknownFields } from './prune.js';
@@ -341,16 +342,12 @@ export class APIHandler {
     output: NegotiatedOutput,
     frozen = false,
   ): Promise<void> | undefined {
-    const query = requestURL(req).searchParams;
-    return writeObject(
-      res,
-      code,
-      obj,
-      output,
-      this.protobuf,
-      isPrettyPrint(query, req.headers['user-agent'] ?? ''),
-      frozen,
-    );
+    return writeObject(res, code, obj, output, this.protobuf, this.pretty(req), frozen);
+  }
+
+  /** Whether the client asked for indented JSON besides the media type (`?pretty=`, curl, browsers). */
+  private pretty(req: IncomingMessage): boolean {
+    return isPrettyPrint(requestURL(req).searchParams, req.headers['user-agent'] ?? '');
   }
 
   private includeObject(query: URLSearchParams): IncludeObject {
@@ -482,6 +479,8 @@ export class APIHandler {
       ...(opts.continue !== undefined ? { continue: opts.continue } : {}),
       ...(info.name !== '' ? { name: info.name } : {}),
       signal: ctx.signal,
+      // items go straight to the encoder, which only reads them (Table printers get copies)
+      shared: output.target === null,
     });
     const meta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
     if (result.continue !== undefined && result.continue !== '') meta.continue = result.continue;
@@ -502,12 +501,17 @@ export class APIHandler {
         })),
       };
     } else {
-      body = {
+      const list = {
         kind: resource.listKind,
         apiVersion: apiVersionOf({ group: resource.group, version }),
         metadata: meta,
         items,
       };
+      if (output.mediaType === MEDIA_TYPE_JSON && !output.pretty && !this.pretty(req)) {
+        writeJsonList(res, 200, list);
+        return;
+      }
+      body = list;
     }
     await this.respond(req, res, 200, body, output);
   }

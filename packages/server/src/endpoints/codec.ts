@@ -8,6 +8,7 @@ import {
   badRequest,
   decodeJsonObject,
   decodeYamlObject,
+  encodeJson,
   encodeJsonBody,
   encodeYaml,
   MEDIA_TYPE_JSON,
@@ -164,6 +165,48 @@ export function writeObject(
   }
   send(res, code, MEDIA_TYPE_JSON, body);
   return undefined;
+}
+
+/** A list as kube writes it: `kind`, `apiVersion`, `metadata`, then `items`. */
+export interface EncodableList {
+  kind: string;
+  apiVersion: string;
+  metadata: Record<string, unknown>;
+  items: readonly KubeObject[];
+}
+
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}\n');
+
+/**
+ * Writes a list as compact JSON, the same bytes as encoding the whole list at once, but reusing
+ * the kept encodings of its deep-frozen items (and keeping those it makes): a list served from
+ * shared reads costs little more than copying its items' bytes.
+ */
+export function writeJsonList(res: ServerResponse, code: number, list: EncodableList): void {
+  const chunks: Buffer[] = [
+    Buffer.from(
+      `{"kind":${encodeJson(list.kind)},"apiVersion":${encodeJson(list.apiVersion)},"metadata":${encodeJson(list.metadata)},"items":[`,
+    ),
+  ];
+  for (let i = 0; i < list.items.length; i++) {
+    if (i > 0) chunks.push(COMMA);
+    chunks.push(itemJson(list.items[i]!));
+  }
+  chunks.push(LIST_END);
+  send(res, code, MEDIA_TYPE_JSON, Buffer.concat(chunks));
+}
+
+/** One item's compact JSON: a view of its kept response body (which ends in a newline) when frozen. */
+function itemJson(item: KubeObject): Buffer {
+  if (!Object.isFrozen(item)) return Buffer.from(encodeJson(item));
+  const cached = frozenEncodings.get(item);
+  let body = cached?.json;
+  if (body === undefined) {
+    body = Buffer.from(encodeJsonBody(item));
+    remember(item, cached).json = body;
+  }
+  return body.subarray(0, body.length - 1);
 }
 
 function send(res: ServerResponse, code: number, contentType: string, body: Buffer): void {

@@ -72,6 +72,8 @@ export interface StoreListOptions {
   allowBookmarks?: boolean;
   sendInitialEvents?: boolean;
   signal?: AbortSignal;
+  /** The caller only reads the items: the storage may answer with deep-frozen ones it keeps. */
+  shared?: boolean;
 }
 
 /** What the store needs to know about its resource. */
@@ -221,6 +223,7 @@ export class RegistryStore {
             'resourceVersion',
             'resourceVersionMatch',
             'limit',
+            'shared',
             'continue',
             'signal',
           ]),

@@ -425,11 +425,12 @@ export class CachedStorage implements Storage {
   ): ListResult {
     const predicate = options.predicate?.empty === false ? options.predicate : undefined;
     const revision = this.revision;
+    const shared = options.shared === true;
     const items: KubeObject[] = [];
     if (!recursive) {
       const obj = this.store.get(key);
       if (obj !== undefined && (predicate === undefined || predicate.matches(obj))) {
-        items.push(thaw(obj));
+        items.push(shared ? obj : thaw(obj));
       }
       return { items, resourceVersion: String(revision) };
     }
@@ -443,7 +444,7 @@ export class CachedStorage implements Storage {
         return false;
       }
       if (predicate !== undefined && !predicate.matches(obj)) return true;
-      items.push(thaw(obj));
+      items.push(shared ? obj : thaw(obj));
       lastKey = k;
       return true;
     });

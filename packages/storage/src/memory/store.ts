@@ -183,19 +183,12 @@ export class MemoryStorage implements Storage, WatchProgressRequester {
     // "" is the latest, "0" any, N not older than N: memory always reads the latest.
     const minimum = parseResourceVersion(options.resourceVersion);
     if (minimum !== undefined) await this.waitFresh(minimum, options.signal);
-    if (options.shared === true) {
-      const version = this.latestVersion(key);
-      if (version?.value !== null && version?.value !== undefined) {
-        // parsed once per state: repeated reads of a hot object cost a lookup
-        return (version.shared ??= deepFreeze(withResourceVersion(version.value, version.rev)));
-      }
-    }
-    const current = this.latest(key);
-    if (current === undefined) {
+    const current = this.latestVersion(key);
+    if (current?.value === null || current?.value === undefined) {
       if (options.ignoreNotFound === true) return null;
       throw StorageError.keyNotFound(key);
     }
-    return withResourceVersion(current.value, current.rev);
+    return this.objectOf(current as Version & { value: string }, options.shared === true);
   }
 
   async list(key: string, options: ListOptions = {}): Promise<ListResult> {
@@ -255,6 +248,7 @@ export class MemoryStorage implements Storage, WatchProgressRequester {
     }
     const rev = readAt ?? this.revision;
 
+    const shared = options.shared === true;
     const items: KubeObject[] = [];
     let lastKey: string | undefined;
     let hasMore = false;
@@ -267,7 +261,7 @@ export class MemoryStorage implements Storage, WatchProgressRequester {
         break;
       }
       lastKey = k;
-      const obj = withResourceVersion(value.value, value.rev);
+      const obj = this.objectOf(value, shared);
       if (predicate === undefined || predicate.matches(obj)) items.push(obj);
     }
 
@@ -546,16 +540,23 @@ export class MemoryStorage implements Storage, WatchProgressRequester {
   }
 
   /** The version of `key` visible at `rev`, or `null` when it did not exist then. */
-  private valueAt(key: string, rev: number): { value: string; rev: number } | null {
+  private valueAt(key: string, rev: number): (Version & { value: string }) | null {
     const chain = this.versions.get(key);
     if (chain === undefined) return null;
     for (let i = chain.length - 1; i >= 0; i--) {
       const version = chain[i]!;
       if (version.rev <= rev) {
-        return version.value === null ? null : { value: version.value, rev: version.rev };
+        return version.value === null ? null : (version as Version & { value: string });
       }
     }
     return null;
+  }
+
+  /** A state as a caller gets it: its own parsed copy, or the kept frozen one for a shared read. */
+  private objectOf(version: Version & { value: string }, shared: boolean): KubeObject {
+    if (!shared) return withResourceVersion(version.value, version.rev);
+    // parsed once per state: repeated reads of a hot object cost a lookup
+    return (version.shared ??= deepFreeze(withResourceVersion(version.value, version.rev)));
   }
 
   private currentState(key: string, ignoreNotFound: boolean): ObjectState {
