@@ -230,7 +230,8 @@ export class APIHandler {
     return undefined;
   }
 
-  private async dispatch(
+  /** Hands the request to its verb's handler; its promise passes straight through (no async frame). */
+  private dispatch(
     req: IncomingMessage,
     res: ServerResponse,
     ctx: RequestContext,
@@ -276,6 +277,7 @@ export class APIHandler {
       case 'deletecollection':
         return this.deleteCollection(req, res, ctx, info, resource, query);
     }
+    throw methodNotSupported(gr(resource), verb);
   }
 
   private gvk(resource: InstalledResource, version: string): GroupVersionKind {
@@ -384,7 +386,15 @@ export class APIHandler {
       this.includeObject(query),
     );
     // a shared read is deep-frozen, so its encoding can be kept with it
-    await this.respond(req, res, 200, presented, output, presented === obj && Object.isFrozen(obj));
+    const writing = this.respond(
+      req,
+      res,
+      200,
+      presented,
+      output,
+      presented === obj && Object.isFrozen(obj),
+    );
+    if (writing !== undefined) await writing;
   }
 
   private async listOrWatch(

@@ -42,7 +42,11 @@ export function withAuthorization(authorizer: Authorizer): Filter {
       throw new Error('authorization needs the request-info and authentication filters before it');
     }
     const decision = await authorizer.authorize(attributes);
-    if (decision.decision === 'allow') return next(req, res, ctx);
+    if (decision.decision === 'allow') {
+      // awaited rather than returned: an async function returning a promise adopts it, two more ticks
+      await next(req, res, ctx);
+      return;
+    }
     const reason =
       decision.reason !== undefined && decision.reason !== '' ? `: ${decision.reason}` : '';
     const message = forbiddenMessage(attributes) + reason;
