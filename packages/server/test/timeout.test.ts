@@ -121,3 +121,33 @@ describe('withTimeout under concurrent requests', () => {
     }
   });
 });
+
+describe('withTimeout and the process lifetime', () => {
+  it('leaves nothing that keeps the process alive once its requests are done', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const source = new URL('../src/index.ts', import.meta.url).href;
+    // a chain with the default 60 s limit serves one request without a socket; the process
+    // must then end at once rather than wait for the limit
+    const script = `
+      import { compose, withTimeout } from ${JSON.stringify(source)};
+      import { PassThrough } from 'node:stream';
+      const chain = compose([withTimeout()], async (req, res) => { res.writeHead(200); res.end(); });
+      const { IncomingMessage, ServerResponse } = await import('node:http');
+      const req = new IncomingMessage(new PassThrough());
+      req.method = 'GET';
+      req.url = '/api/v1/namespaces/a/configmaps/b';
+      const res = new ServerResponse(req);
+      await chain(req, res, { signal: new AbortController().signal, receivedAt: performance.now(), warnings: [] });
+      console.log('served', res.statusCode);
+    `;
+    const started = Date.now();
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@kapi/source', '--input-type=module', '-e', script],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /served 200/);
+    assert.ok(Date.now() - started < 20_000, `ended after ${Date.now() - started} ms`);
+  });
+});

@@ -148,7 +148,9 @@ class DeadlineList {
     if (this.newest === undefined) this.oldest = request;
     else this.newest.following = request;
     this.newest = request;
-    this.timer ??= setTimeout(expireDue, msUntil(request.deadline), this);
+    if (this.timer === undefined)
+      this.timer = setTimeout(expireDue, msUntil(request.deadline), this);
+    else if (request.previous === undefined) this.timer.ref();
   }
 
   remove(request: TimedRequest): void {
@@ -157,10 +159,10 @@ class DeadlineList {
     if (request.following === undefined) this.newest = request.previous;
     else request.following.previous = request.previous;
     request.previous = request.following = request.list = undefined;
-    if (this.oldest === undefined && this.timer !== undefined) {
-      // nothing left to time: no timer keeps the process awake
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.oldest === undefined) {
+      // nothing left to time: the timer stays for the next request (re-arming one per request
+      // costs more than the rest of the filter) but no longer keeps the process awake
+      this.timer?.unref();
     }
   }
 
