@@ -304,11 +304,23 @@ export class APIHandler {
     version: string,
     stream = false,
   ): NegotiatedOutput {
-    return negotiateResource(req, {
-      stream,
-      table: true,
-      protobuf: this.protobuf?.hasKind(this.gvk(resource, version)) === true,
-    });
+    const protobuf = this.speaksProtobuf(resource, version);
+    // clients send the same few Accept headers over and over: remember what each negotiated to
+    const key = `${protobuf ? 'p' : '-'}${stream ? 's' : '-'}${req.headers.accept ?? ''}`;
+    let output = this.outputs.get(key);
+    if (output === undefined) {
+      output = negotiateResource(req, { stream, table: true, protobuf });
+      // a bound, as Accept headers are the client's to choose
+      if (this.outputs.size >= 256) this.outputs.clear();
+      this.outputs.set(key, output);
+    }
+    return output;
+  }
+
+  private readonly outputs = new Map<string, NegotiatedOutput>();
+  /** Whether this version of the resource has a protobuf message (hosts may register more later). */
+  private speaksProtobuf(resource: InstalledResource, version: string): boolean {
+    return this.protobuf?.hasKind(this.gvk(resource, version)) === true;
   }
 
   /** Shapes an object for the client: the object, a PartialObjectMetadata, or a one-row Table. */
