@@ -11,9 +11,11 @@ const maxWarnings = 50;
 export function withWarnings(): Filter {
   return (next) => (req, res, ctx) => {
     const holder = res as ResponseWithWarnings;
+    // kept to be applied with the response as `this`, as node calls it
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     holder[kWarnings] = { warnings: ctx.warnings, writeHead: res.writeHead };
     // one shared function rather than a bound copy and a closure per request
-    res.writeHead = writeHeadWithWarnings as ServerResponse['writeHead'];
+    res.writeHead = writeHeadWithWarnings;
     return next(req, res, ctx);
   };
 }
