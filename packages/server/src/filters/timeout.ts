@@ -134,8 +134,9 @@ function msUntil(deadline: number): number {
 }
 
 /**
- * Requests under one limit in arrival order, which is deadline order, in a linked list: adding
- * and finishing are O(1) and allocate nothing, and one timer (for the oldest) serves them all.
+ * Requests under one limit in arrival order, which is deadline order (up to the moments the
+ * filters before this one take), in a linked list: adding and finishing are O(1) and allocate
+ * nothing, and one timer (for the oldest) serves them all.
  */
 class DeadlineList {
   private oldest: TimedRequest | undefined;
