@@ -303,14 +303,24 @@ describe('Scheme.validateSchema', () => {
   });
 
   it('compiles lazily: a broken schema registers, then fails with a 500 on use', () => {
-    const broken = scheme({ type: 'object', properties: { a: { type: 'no-such-type' } } });
-    assert.throws(
-      () => broken.validateSchema(gvk, widget({})),
-      (err: unknown) =>
-        err instanceof StatusError &&
-        err.code === 500 &&
-        err.message.includes(`the schema of ${GROUP}/v1, Kind=Widget does not compile`),
-    );
+    const malformed: [string, JsonSchema][] = [
+      ['an unknown type', { type: 'object', properties: { a: { type: 'no-such-type' } } }],
+      ['required as a string', { type: 'object', required: 'a' }],
+      ['properties as a number', { type: 'object', properties: 5 }],
+      ['minLength as a string', { type: 'string', minLength: 'x' }],
+      ['enum as a number', { enum: 5 }],
+    ];
+    for (const [name, schema] of malformed) {
+      const broken = scheme(schema);
+      assert.throws(
+        () => broken.validateSchema(gvk, widget({})),
+        (err: unknown) =>
+          err instanceof StatusError &&
+          err.code === 500 &&
+          err.message.includes(`the schema of ${GROUP}/v1, Kind=Widget does not compile`),
+        name,
+      );
+    }
   });
 
   it('serves one schema object registered for two kinds', () => {
