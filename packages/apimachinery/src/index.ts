@@ -5,6 +5,7 @@
  */
 export type * from './meta/types.js';
 export * from './errors.js';
+export * from './deep-copy.js';
 export * from './gvk.js';
 export * from './labels.js';
 export * from './fields.js';

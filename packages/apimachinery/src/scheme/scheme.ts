@@ -5,6 +5,7 @@
  * version priorities (k8s.io/apimachinery/pkg/api/meta restmapper.go, priority.go).
  * @module
  */
+import { deepCopyJson } from '../deep-copy.js';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { internalError, badRequest, quote, StatusError, type FieldError } from '../errors.js';
 import type { GroupKind, GroupResource } from '../errors.js';
@@ -549,7 +550,7 @@ export class Scheme {
       return this.#mapItems(obj, gvk, list, (item) => this.default(item));
     }
     const { at } = this.#entry(gvk);
-    const copy = structuredClone(obj);
+    const copy = deepCopyJson(obj);
     if (at?.defaulter !== undefined) {
       const defaulter = at.defaulter;
       run(
@@ -579,7 +580,7 @@ export class Scheme {
       return this.#mapItems(obj, gvk, list, (item) => this.convert(item, target), target);
     }
     const to = this.#entry({ ...target, kind: gvk.kind });
-    let out = structuredClone(obj);
+    let out = deepCopyJson(obj);
     if (gvk.version !== target.version) {
       out = step(from.at?.toHub ?? identity, out, `converting ${gvkString(gvk)} to the hub`);
       out.apiVersion = apiVersionOf({ group: gvk.group, version: from.group.hub });
@@ -609,7 +610,7 @@ export class Scheme {
       if (!isRecord(item)) throw badRequest(`${gvkString(gvk)}: items[${i}] must be an object`);
       return each({ apiVersion: apiVersionOf(gvk), kind: entry.kind, ...item });
     });
-    const out: KubeObject = { ...structuredClone({ ...list, items: [] }), items: converted };
+    const out: KubeObject = { ...deepCopyJson({ ...list, items: [] }), items: converted };
     if (target !== undefined) out.apiVersion = apiVersionOf(target);
     return out;
   }

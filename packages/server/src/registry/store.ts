@@ -8,6 +8,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import {
+  deepCopyJson,
   alreadyExists,
   badRequest,
   conflict,
@@ -105,7 +106,7 @@ export function nowTimestamp(): string {
 }
 
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  return deepCopyJson(value);
 }
 
 function metaOf(obj: KubeObject): ObjectMeta {
