@@ -8,7 +8,7 @@
  * and the boot time of `@kapi/server/testing`'s startTestServer up to its first answered request
  * (target ≤ 50 ms).
  * The servers run in a child process (this file with `--serve`), autocannon here, so the load
- * generator does not share the servers' event loop. Bounded: about 45 s in all.
+ * generator does not share the servers' event loop. Bounded: about 75 s in all.
  * `KAPI_BENCH_PROFILE=<dir>` runs the child under `--cpu-prof` into that directory;
  * `KAPI_BENCH_CASE=get|list|create` runs one case only; `KAPI_BENCH_WATCH_CACHE=1` serves reads
  * from the watch cache.
@@ -29,7 +29,7 @@ const CONNECTIONS = 10;
 const DURATION_S = 2;
 const WARMUP_S = 1;
 /** Rounds of raw then Kapi per case: alternating spreads the machine's drift over both. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const LIST_SIZE = 500;
 
 const ns = '/api/v1/namespaces';
