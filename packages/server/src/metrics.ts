@@ -103,7 +103,8 @@ export class ApiServerMetrics {
       },
     };
     // prom-client's Registry needs only these members of a metric (its own classes keep the
-    // hashing this class avoids); the cast stands for that contract
+    // hashing this class avoids); the cast stands for that contract. The two share their series,
+    // so resetting either (as `registry.resetMetrics()` does) resets both.
     registry.registerMetric(requests as unknown as Metric);
     registry.registerMetric(duration as unknown as Metric);
   }
