@@ -64,11 +64,6 @@ export class LazyRequestContext implements RequestContext {
     this.#reason = reason;
     this.#controller?.abort(reason);
   }
-
-  /** True once {@link abort} ran. */
-  get aborted(): boolean {
-    return this.#aborted;
-  }
 }
 
 /**

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   apiVersionOf,
   badRequest,
+  deepCopyJson,
   discoveryTransforms,
   findOutputMediaType,
   isPrettyPrint,
@@ -763,7 +764,7 @@ export class APIHandler {
     this.checkName(obj, info);
     const { object, created } = await resource.store.update(
       info.name,
-      () => structuredClone(obj),
+      () => deepCopyJson(obj),
       this.writeOptions(req, ctx, info, resource, wq, 'UPDATE'),
     );
     await this.respond(

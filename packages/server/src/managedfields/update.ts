@@ -5,6 +5,7 @@
  * structured merge) over the set machinery of this folder, which the apply path builds on too.
  * @module
  */
+import { deepCopyJson } from '@kapi/apimachinery';
 import type { KubeObject } from '@kapi/apimachinery';
 import type { MergeSchema } from '../patch/merge-schema.js';
 import { compareCodePoints } from '../patch/go-format.js';
@@ -316,7 +317,7 @@ export function updateManagedFields(input: UpdateManagedFieldsInput): KubeObject
     });
   } catch {
     // B10.4: the write succeeds with live's managedFields
-    if (liveList !== undefined) metadata.managedFields = structuredClone(liveList);
+    if (liveList !== undefined) metadata.managedFields = deepCopyJson(liveList);
     return result;
   }
   const encoded = encodeManagedFields(managed);
